@@ -1,0 +1,98 @@
+import { isAuthToken } from './auth-token.js';
+import { CocalcError } from './cocalc-error.js';
+import { isValidUuid } from './is-valid-uuid.js';
+import { normalizeCocalcUrl } from './kiosk-url.js';
+import { isPlainObject } from './message-limits.js';
+import { projectPathProblem } from './project-path.js';
+
+/** Default path of the token endpoint, same-origin with the host page. */
+export const DEFAULT_TOKEN_ENDPOINT = '/api/cocalc/token';
+
+/**
+ * Header every token request carries. A cross-site form cannot set it, and a cross-site `fetch`
+ * that sets it needs a CORS preflight the backend never grants (security-reference.md T13, D5).
+ */
+export const TOKEN_REQUEST_HEADER = 'x-cocalc-embed';
+
+/**
+ * How the element signs the kiosk in, decided by the backend from the CoCalc it talks to:
+ * - `url`: CoCalc ≤ 2024-10-18 reads `?auth_token=` on the kiosk URL;
+ * - `impersonate`: CoCalc ≥ 2024-10-19 redeems tokens only at `/auth/impersonate`.
+ */
+export type SignInEra = 'url' | 'impersonate';
+
+/** Body of `POST /api/cocalc/token`. The CoCalc account always comes from the backend's own mapping. */
+export interface TokenRequest {
+  /** File to show, relative to the project home. */
+  readonly path: string;
+  /** Optional project name the backend maps to a CoCalc project (never a CoCalc project id). */
+  readonly project?: string;
+}
+
+/** Answer of `POST /api/cocalc/token`. */
+export interface TokenResponse {
+  /** CoCalc auth token: a bearer secret, never logged or put in an attribute. */
+  readonly token: string;
+  /** When CoCalc will stop accepting the token (ISO 8601, server clock). */
+  readonly expiresAt: string;
+  /** Seconds the token stays valid from when the response was sent; immune to client clock skew. */
+  readonly expiresIn: number;
+  /** CoCalc base URL (with base path if any). */
+  readonly cocalcUrl: string;
+  /** The CoCalc project holding the file. */
+  readonly projectId: string;
+  /** The file, as the backend resolved it. */
+  readonly path: string;
+  /** Which sign-in the element must use. */
+  readonly signIn: SignInEra;
+}
+
+/** A project name as the page may send it: letters, digits, `.`, `_`, `-`; 1–64 characters. */
+export const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Validates a token-endpoint answer. Throws `TOKEN_INVALID` naming the first bad field, so a bad
+ * token never reaches an iframe.
+ */
+export function parseTokenResponse(data: unknown): TokenResponse {
+  if (!isPlainObject(data)) throw bad('the body is not a JSON object');
+  const { token, expiresAt, expiresIn, cocalcUrl, projectId, path, signIn } = data;
+  if (!isAuthToken(token)) throw bad('"token" is missing or not a 24-character CoCalc auth token');
+  if (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) throw bad('"expiresAt" is not an ISO date');
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0) {
+    throw bad('"expiresIn" is not a non-negative number of seconds');
+  }
+  let url: string;
+  try {
+    url = normalizeCocalcUrl(cocalcUrl);
+  } catch {
+    throw bad('"cocalcUrl" is not an http(s) URL');
+  }
+  if (!isValidUuid(projectId)) throw bad('"projectId" is not a UUID');
+  const pathProblem = projectPathProblem(path);
+  if (pathProblem) throw bad(`"path" ${pathProblem}`);
+  if (signIn !== 'url' && signIn !== 'impersonate') throw bad('"signIn" is neither "url" nor "impersonate"');
+  return Object.freeze({ token, expiresAt, expiresIn, cocalcUrl: url, projectId, path: path as string, signIn });
+}
+
+/** Error body every cocalc-embed backend endpoint answers with on failure. */
+export interface ApiErrorBody {
+  readonly error: {
+    /** A stable code (a {@link CocalcErrorCode} or a backend code such as `UNAUTHENTICATED`). */
+    readonly code: string;
+    /** A message for people; never an upstream body, a key or a token. */
+    readonly message: string;
+  };
+}
+
+/** Reads `{error:{code,message}}`, or `undefined` when `data` is not that shape. Never throws. */
+export function parseApiErrorBody(data: unknown): ApiErrorBody['error'] | undefined {
+  if (!isPlainObject(data) || !isPlainObject(data.error)) return undefined;
+  const { code, message } = data.error;
+  if (typeof code !== 'string' || typeof message !== 'string' || code.length > 64 || message.length > 1000) return undefined;
+  return { code, message };
+}
+
+function bad(why: string): CocalcError {
+  return new CocalcError('TOKEN_INVALID', `The token endpoint answered an invalid token response: ${why}.`);
+}
