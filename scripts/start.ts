@@ -1,1 +1,81 @@
-export {};
+/**
+ * `pnpm start`: the whole product on the embedded defaults, on one machine with no network.
+ *
+ *   emulator  http://localhost:5180   (a local CoCalc; skipped when COCALC_URL is set)
+ *   backend   http://127.0.0.1:8787   (token endpoint, holds the API key)
+ *   demo      http://127.0.0.1:5173   (Vite; proxies /api to the backend, so the token endpoint is same-origin)
+ *
+ * Page and kiosk are different origins, as in production. The API key comes from COCALC_API_KEY or is
+ * generated here and handed to both the emulator (as its admin key) and the backend.
+ */
+import { randomBytes } from 'node:crypto';
+import concurrently from 'concurrently';
+
+const EMULATOR_URL = 'http://localhost:5180';
+const DEMO_URL = 'http://127.0.0.1:5173';
+const BACKEND_URL = 'http://127.0.0.1:8787';
+
+const realCocalc = process.env.COCALC_URL;
+let apiKey = process.env.COCALC_API_KEY;
+let generated = false;
+if (!apiKey) {
+  if (realCocalc) {
+    console.error('COCALC_URL is set but COCALC_API_KEY is not: a real CoCalc needs the API key of an admin account.');
+    process.exit(2);
+  }
+  // CoCalc's newer key format: "sk-" and random alphanumerics (cocalc-reference.md §3.1).
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  apiKey = 'sk-' + Array.from(randomBytes(24), (b) => alphabet[b % alphabet.length]).join('');
+  generated = true;
+}
+
+const env = { ...process.env, COCALC_API_KEY: apiKey, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' };
+const commands = [];
+if (!realCocalc) {
+  commands.push({
+    name: 'emulator',
+    command: 'pnpm --silent --filter @cocalc-embed/emulator start',
+    env: {
+      ...env,
+      EMULATOR_PORT: '5180',
+      // The demo page is plain http; CoCalc admits only https origins, so the emulator's explicit
+      // development relaxation admits exactly this one (strict mode, in e2e, runs without it).
+      EMULATOR_DEV_HTTP_ORIGINS: process.env.EMULATOR_DEV_HTTP_ORIGINS ?? DEMO_URL,
+    },
+    prefixColor: 'magenta',
+  });
+}
+commands.push({
+  name: 'backend',
+  command: 'pnpm --silent --filter @cocalc-embed/server start',
+  env: {
+    ...env,
+    PORT: '8787',
+    HOST: '127.0.0.1',
+    COCALC_URL: realCocalc ?? EMULATOR_URL,
+    COCALC_EMBED_DEMO_AUTH: process.env.COCALC_EMBED_DEMO_AUTH ?? '1',
+  },
+  prefixColor: 'cyan',
+});
+commands.push({
+  name: 'demo',
+  command: 'pnpm --silent --filter @cocalc-embed/demo dev',
+  env: { ...env, VITE_EMULATOR_URL: realCocalc ? '' : EMULATOR_URL, VITE_BACKEND_URL: BACKEND_URL },
+  prefixColor: 'green',
+});
+
+console.log(
+  [
+    '',
+    `cocalc-embed: starting ${realCocalc ? `against ${realCocalc}` : 'with the local CoCalc emulator'}`,
+    generated ? `  API key (generated for this run; set COCALC_API_KEY to choose one): ${apiKey}` : '  API key: from COCALC_API_KEY',
+    `  open ${DEMO_URL}/ in a browser once the three services are up (Ctrl-C stops them all)`,
+    '',
+  ].join('\n'),
+);
+
+const { result } = concurrently(commands, { killOthers: ['failure', 'success'], prefix: 'name', restartTries: 0 });
+result.then(
+  () => process.exit(0),
+  () => process.exit(1),
+);

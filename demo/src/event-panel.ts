@@ -1,0 +1,40 @@
+/**
+ * A live log of what a `<cocalc-notebook>` reports: state changes, CoCalc's ack/done, errors and
+ * status replies. Everything is written with textContent: kiosk data is never HTML.
+ */
+export class EventPanel {
+  private readonly list: HTMLOListElement;
+  private readonly started = performance.now();
+
+  constructor(container: Element, private readonly max = 200) {
+    this.list = document.createElement('ol');
+    this.list.className = 'event-log';
+    container.append(this.list);
+  }
+
+  /** Adds one line: a label and an optional detail. */
+  add(kind: string, detail = ''): void {
+    const li = document.createElement('li');
+    li.dataset.kind = kind;
+    const time = document.createElement('time');
+    time.textContent = `+${Math.round(performance.now() - this.started)} ms`;
+    const label = document.createElement('strong');
+    label.textContent = kind;
+    li.append(time, ' ', label, detail ? ` ${detail}` : '');
+    this.list.prepend(li);
+    while (this.list.children.length > this.max) this.list.lastElementChild?.remove();
+  }
+
+  /** Logs every public event of one notebook element. */
+  watch(el: HTMLElement, name = el.id): void {
+    const prefix = name ? `${name}: ` : '';
+    el.addEventListener('cocalc-state-change', (e) => this.add('state', `${prefix}${(e as Event & { state: string }).state}`));
+    el.addEventListener('cocalc-ready', () => this.add('ready', prefix.replace(/: $/, '')));
+    el.addEventListener('cocalc-file-open', (e) => this.add('ack', `${prefix}${(e as Event & { path: string }).path}`));
+    el.addEventListener('cocalc-file-opened', (e) => this.add('opened', `${prefix}${(e as Event & { path: string }).path}`));
+    el.addEventListener('cocalc-error', (e) => {
+      const error = (e as Event & { error: { code: string; message: string } }).error;
+      this.add('error', `${prefix}${error.code}: ${error.message}`);
+    });
+  }
+}
