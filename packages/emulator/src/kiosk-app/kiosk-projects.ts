@@ -1,0 +1,85 @@
+import { fetchFileContent, fetchProject, startProject, type ProjectInfo } from './emulator-api.js';
+import type { KioskState } from './kiosk-state.js';
+import type { KioskView } from './kiosk-view.js';
+import { logOpen, logOpenLoadTime, type ParentWindow } from './project-log.js';
+
+/**
+ * The kiosk's stand-in for CoCalc's `projects` actions and per-project `ProjectActions`: open a
+ * project (load its record — in kiosk mode only that one project), open a file in it, start it.
+ */
+export class KioskProjects {
+  private readonly projects = new Map<string, ProjectInfo>();
+
+  constructor(
+    private readonly basePath: string,
+    private readonly state: KioskState,
+    private readonly view: KioskView,
+    private readonly parent: ParentWindow | null,
+  ) {}
+
+  /**
+   * `projects.open_project({project_id})` followed by `redux.getProjectActions(project_id)`:
+   * resolves `true` when project actions exist. In CoCalc's kiosk mode only the kiosk project's
+   * row is loaded into the projects table, and a project the signed-in account is not a
+   * collaborator on (or any project, when nobody is signed in) never appears there, so CoCalc has
+   * no usable project for it. The emulator's 403/404 from the project endpoint is that case, and
+   * `problem opening project <id>` is CoCalc's reply when the project actions are missing — the
+   * closest real equivalent (real CoCalc may instead hang; it never says "permission denied").
+   */
+  async openProject(projectId: string): Promise<boolean> {
+    try {
+      this.projects.set(projectId, await fetchProject(this.basePath, projectId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * `actions.open_file({path, foreground:true, ignore_kiosk:true, …})`: the file becomes the
+   * foreground editor and is listed in `open_files`; a project-log `open` entry is posted. For a
+   * running project the content is fetched before this resolves (so `done` means "loaded"); for a
+   * stopped one the "not running" prompt is shown and this resolves at once, as CoCalc's
+   * `open_file` returns without starting the project. Rejects (⇒ the bridge's `error` reply) when
+   * the file cannot be read or a notebook is not valid JSON.
+   */
+  async openFile(projectId: string, path: string): Promise<void> {
+    const project = this.projects.get(projectId) ?? (await fetchProject(this.basePath, projectId));
+    const started = performance.now();
+    if (project.state !== 'running') {
+      const logId = logOpen(this.parent, projectId, path);
+      this.state.open(projectId, path);
+      this.view.setDocument(projectId, path, {
+        kind: 'stopped',
+        start: () => this.startAndLoad(projectId, path, logId, started),
+      });
+      return;
+    }
+    this.view.setDocument(projectId, path, { kind: 'loading' });
+    const content = await this.load(projectId, path);
+    const logId = logOpen(this.parent, projectId, path);
+    this.state.open(projectId, path);
+    this.view.setDocument(projectId, path, { kind: 'loaded', content });
+    logOpenLoadTime(this.parent, projectId, logId, performance.now() - started);
+  }
+
+  private async load(projectId: string, path: string): Promise<string> {
+    const content = await fetchFileContent(this.basePath, projectId, path);
+    if (path.toLowerCase().endsWith('.ipynb')) JSON.parse(content); // a broken notebook fails the open
+    return content;
+  }
+
+  // The Start button: a user gesture, the only way a kiosk starts a project.
+  private async startAndLoad(projectId: string, path: string, logId: string, started: number): Promise<void> {
+    try {
+      await startProject(this.basePath, projectId);
+      const project = this.projects.get(projectId);
+      if (project) this.projects.set(projectId, { ...project, state: 'running' });
+      const content = await this.load(projectId, path);
+      this.view.setDocument(projectId, path, { kind: 'loaded', content });
+      logOpenLoadTime(this.parent, projectId, logId, performance.now() - started);
+    } catch (err) {
+      this.view.setDocument(projectId, path, { kind: 'error', message: String(err) });
+    }
+  }
+}
