@@ -1,0 +1,787 @@
+import {
+  assertProjectPath,
+  CocalcError,
+  isPlainObject,
+  isValidUuid,
+  parseKioskReply,
+  parseProjectLogMessage,
+  PROJECT_LOG_SOURCE,
+  type CocalcErrorCode,
+  type KioskReply,
+  type KioskRequest,
+  type StatusReply,
+} from '@cocalc-embed/protocol';
+import { Deferred } from './deferred.js';
+import { DebugLog, describeData, type KioskDebugEntry } from './debug-log.js';
+import { KioskErrorEvent } from './events/kiosk-error-event.js';
+import { KioskFileOpenEvent } from './events/kiosk-file-open-event.js';
+import { KioskFileOpenedEvent } from './events/kiosk-file-opened-event.js';
+import { KioskProjectLogEvent } from './events/kiosk-project-log-event.js';
+import { KioskReadyEvent } from './events/kiosk-ready-event.js';
+import { KioskReloadEvent } from './events/kiosk-reload-event.js';
+import { KioskStateChangeEvent } from './events/kiosk-state-change-event.js';
+import type { KioskControllerEventMap } from './kiosk-controller-event-map.js';
+import { callTimeout, resolveOptions, type KioskControllerOptions, type ResolvedKioskControllerOptions } from './kiosk-controller-options.js';
+import type { KioskControllerState } from './kiosk-controller-state.js';
+import { createStats, type KioskStats, type MutableKioskStats } from './kiosk-stats.js';
+import { toKioskStatus, type KioskStatus } from './kiosk-status.js';
+import { ProbeSchedule } from './probe-schedule.js';
+import { RateLimiter } from './rate-limiter.js';
+import { isStatusReply, matchReply, type ReplyExpectation, type ReplyMatch } from './reply-matcher.js';
+import { RequestQueue } from './request-queue.js';
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Cancels the call: removed from the queue if not sent yet, rejected with ABORTED if in flight. */
+  signal?: AbortSignal;
+  /** ms to wait for the reply once the request is sent (default: the controller's timeout for that action). */
+  timeout?: number;
+}
+
+/** Options of {@link KioskController.open}. */
+export interface OpenOptions extends CallOptions {
+  /** The CoCalc project's UUID. */
+  projectId: string;
+  /** ms until CoCalc's `ack` once sent (default `openAckTimeout`). */
+  ackTimeout?: number;
+  /** Called on CoCalc's `ack` (progress: the project is known and the file is being opened). */
+  onAck?: (info: { projectId: string; path: string }) => void;
+}
+
+/** A file the controller keeps open. */
+export interface DesiredFile {
+  /** Project UUID, lower case. */
+  readonly projectId: string;
+  /** Path relative to the project's home. */
+  readonly path: string;
+}
+
+type CallKind = 'status' | 'closeall' | 'open';
+
+/** One call, from the moment it is made until it settles. */
+interface Call {
+  readonly kind: CallKind;
+  readonly projectId: string;
+  readonly path: string;
+  readonly timeout: number;
+  readonly ackTimeout: number;
+  readonly internal: boolean;
+  readonly deferred: Deferred<unknown>;
+  readonly signal: AbortSignal | undefined;
+  readonly onAck: OpenOptions['onAck'];
+  /** Runs synchronously right after success, before the next call is sent. */
+  readonly afterSuccess: (() => void) | undefined;
+  acked: boolean;
+  timers: number[];
+  removeAbortListener: (() => void) | undefined;
+}
+
+/** A request whose caller gave up (abort, timeout) but whose reply may still come: it is swallowed. */
+interface Zombie {
+  readonly expectation: ReplyExpectation;
+  readonly timer: number;
+}
+
+/**
+ * After an aborted or timed-out request, how long the channel waits for its late reply before
+ * sending the next request. Without it, a late reply of the same shape would be taken as the
+ * answer to the next request, and every following answer would be off by one.
+ */
+const DRAIN_MS = 1_000;
+
+/**
+ * After ready, when several probes were outstanding, how long to wait for their (identical)
+ * answers before sending user calls, for the same off-by-one reason. Ends early once every
+ * probe of the connection was answered.
+ */
+const PROBE_SETTLE_MS = 40;
+
+/**
+ * Drives one CoCalc kiosk iframe over CoCalc's real postMessage protocol (cocalc-reference.md §1):
+ * three actions, no handshake, no request ids, silent failures.
+ *
+ * - Readiness: `status` probes from the start and again after every iframe `load` (a burst,
+ *   then back-off); the first valid status reply makes the connection ready. A `load` after
+ *   ready is a reload: a new connection, pending calls reject with RELOADED, and the desired
+ *   files are re-opened once ready again.
+ * - Exactly one request in flight, a bounded FIFO behind it; replies are matched by order and
+ *   shape ({@link matchReply}); every call has a timeout and an `AbortSignal`.
+ * - Inbound messages are accepted only from `iframe.contentWindow` at exactly `origin`,
+ *   rate-limited per source, and validated into fresh null-prototype objects; outbound messages
+ *   always name `origin` as targetOrigin, never `"*"`.
+ *
+ * @fires {KioskReadyEvent} ready - each time a connection becomes ready
+ * @fires {KioskReloadEvent} reload - the iframe reloaded after having been ready
+ * @fires {KioskFileOpenEvent} file-open - CoCalc acked an open
+ * @fires {KioskFileOpenedEvent} file-opened - an open finished
+ * @fires {KioskProjectLogEvent} project-log - a validated project-log entry
+ * @fires {KioskErrorEvent} error - a failure not tied to a call
+ * @fires {KioskStateChangeEvent} state-change - `state` changed
+ */
+export class KioskController extends EventTarget {
+  /**
+   * Starts talking to the kiosk in `iframe`, which may still be loading or already loaded.
+   * Throws INVALID_ARGUMENT synchronously on bad options.
+   */
+  static connect(iframe: HTMLIFrameElement, options: KioskControllerOptions): KioskController {
+    if (!iframe || typeof iframe !== 'object' || iframe.tagName !== 'IFRAME') {
+      throw new CocalcError('INVALID_ARGUMENT', 'iframe must be an HTMLIFrameElement', { details: { field: 'iframe' } });
+    }
+    return new KioskController(iframe, resolveOptions(options));
+  }
+
+  /** The kiosk iframe. */
+  readonly iframe: HTMLIFrameElement;
+  /** The normalised kiosk origin; messages are accepted from and posted to exactly this origin. */
+  readonly origin: string;
+
+  private readonly options: ResolvedKioskControllerOptions;
+  private readonly listeners = new AbortController();
+  private readonly timers = new Set<number>();
+  private readonly queue: RequestQueue<Call>;
+  private readonly probes: ProbeSchedule;
+  private readonly limiter: RateLimiter;
+  private readonly log: DebugLog | undefined;
+  private readonly counters: MutableKioskStats = createStats();
+  private readonly desired: DesiredFile[] = [];
+
+  private currentState: KioskControllerState = 'connecting';
+  private readyDeferred = new Deferred<void>(true);
+  private generation = 1;
+  private readyTimer: number | undefined;
+  private probeTimer: number | undefined;
+  private probesSent = 0;
+  private probesAnswered = 0;
+  private settleTimer: number | undefined;
+  private inFlight: Call | undefined;
+  private zombie: Zombie | undefined;
+  /** Set by a reload after ready: the desired files must be re-opened on the next ready. */
+  private reopenPending = false;
+
+  private constructor(iframe: HTMLIFrameElement, options: ResolvedKioskControllerOptions) {
+    super();
+    this.iframe = iframe;
+    this.origin = options.origin;
+    this.options = options;
+    this.queue = new RequestQueue<Call>(options.maxQueue);
+    this.probes = new ProbeSchedule(options.probe);
+    this.limiter = new RateLimiter(options.rateLimit, options.rateBurst);
+    this.log = options.debug ? new DebugLog(200) : undefined;
+    const hostWindow = iframe.ownerDocument.defaultView ?? window;
+    const signal = this.listeners.signal;
+    hostWindow.addEventListener('message', (event) => this.onMessage(event), { signal });
+    iframe.addEventListener('load', () => this.onLoad(), { signal });
+    this.debug('info', `connect origin=${this.origin} src=${iframe.src}`);
+    this.startConnecting();
+  }
+
+  /** Current lifecycle state. */
+  get state(): KioskControllerState {
+    return this.currentState;
+  }
+
+  /**
+   * Resolves when the current connection answered its first status probe; a fresh promise after
+   * each reload. Rejects with READY_TIMEOUT (state 'failed') or DESTROYED.
+   */
+  get ready(): Promise<void> {
+    return this.readyDeferred.promise;
+  }
+
+  /** Files that should be open (maintained by open/close/closeAll), oldest first; re-opened after a kiosk reload. */
+  get desiredFiles(): ReadonlyArray<DesiredFile> {
+    return Object.freeze(this.desired.map((file) => Object.freeze({ ...file })));
+  }
+
+  /** Counters for diagnostics: messages accepted and rejected by origin/source/shape/rate. A snapshot. */
+  get stats(): KioskStats {
+    return Object.freeze({ ...this.counters });
+  }
+
+  /**
+   * Opens `path` in project `projectId` and brings it to the front. Resolves on CoCalc's `done`;
+   * `onAck` and a `file-open` event report its `ack`. Rejects REMOTE_ERROR with CoCalc's `mesg`,
+   * REQUEST_TIMEOUT without ack, OPEN_TIMEOUT without done, and ABORTED/RELOADED/DESTROYED/
+   * QUEUE_FULL/READY_TIMEOUT as their names say. The file joins {@link desiredFiles} at once and
+   * leaves it again if the open fails for any reason other than a reload.
+   */
+  open(path: string, options: OpenOptions): Promise<{ projectId: string; path: string }> {
+    try {
+      assertProjectPath(path);
+      if (!options || !isValidUuid(options.projectId)) {
+        throw new CocalcError('INVALID_ARGUMENT', `projectId must be a UUID (got ${JSON.stringify(String(options?.projectId))})`, {
+          details: { field: 'projectId' },
+        });
+      }
+      const projectId = options.projectId.toLowerCase();
+      const timeout = callTimeout(options.timeout, this.options.openTimeout);
+      const ackTimeout = callTimeout(options.ackTimeout, this.options.openAckTimeout, 'ackTimeout');
+      const guard = this.refuseCall();
+      if (guard) return Promise.reject(guard);
+      this.addDesired(projectId, path);
+      const call = this.makeCall('open', { projectId, path, timeout, ackTimeout, signal: options.signal, onAck: options.onAck });
+      this.submit(call);
+      return call.deferred.promise.then(
+        () => ({ projectId, path }),
+        (error: CocalcError) => {
+          if (error.code !== 'RELOADED' && error.code !== 'DESTROYED') this.removeDesired(projectId, path);
+          throw error;
+        },
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Closes one file. CoCalc has no per-file close, so this sends `closeall` and then re-opens the
+   * other desired files in their order. Cost: one `closeall` plus N `open`s (each a round trip and
+   * a frontend open_file), and the kiosk shows its banner briefly. Resolves once `closeall`
+   * succeeded and the re-opens were attempted; a failed re-open is reported as an `error` event
+   * and drops that file from {@link desiredFiles}. Without `projectId`, every desired file with
+   * that path is closed.
+   */
+  async close(path: string, options: CallOptions & { projectId?: string } = {}): Promise<void> {
+    const projectId = options.projectId?.toLowerCase();
+    if (projectId !== undefined && !isValidUuid(projectId)) {
+      throw new CocalcError('INVALID_ARGUMENT', 'projectId must be a UUID', { details: { field: 'projectId' } });
+    }
+    const guard = this.refuseCall();
+    if (guard) throw guard;
+    const reopened: Array<Promise<unknown>> = [];
+    const call = this.makeCall('closeall', {
+      timeout: callTimeout(options.timeout, this.options.requestTimeout),
+      signal: options.signal,
+      afterSuccess: () => {
+        for (let i = this.desired.length - 1; i >= 0; i--) {
+          const file = this.desired[i]!;
+          if (file.path === path && (projectId === undefined || file.projectId === projectId)) this.desired.splice(i, 1);
+        }
+        reopened.push(...this.queueReopens('close'));
+      },
+    });
+    this.submit(call);
+    await call.deferred.promise;
+    await Promise.allSettled(reopened);
+  }
+
+  /** Closes every file and project tab (`closeall`) and forgets all desired files. */
+  async closeAll(options: CallOptions = {}): Promise<void> {
+    const guard = this.refuseCall();
+    if (guard) throw guard;
+    const call = this.makeCall('closeall', {
+      timeout: callTimeout(options.timeout, this.options.requestTimeout),
+      signal: options.signal,
+      afterSuccess: () => {
+        this.desired.length = 0;
+      },
+    });
+    this.submit(call);
+    await call.deferred.promise;
+  }
+
+  /** Asks the kiosk for its connection state and open files. */
+  async status(options: CallOptions = {}): Promise<KioskStatus> {
+    const guard = this.refuseCall();
+    if (guard) throw guard;
+    const call = this.makeCall('status', { timeout: callTimeout(options.timeout, this.options.requestTimeout), signal: options.signal });
+    this.submit(call);
+    return toKioskStatus((await call.deferred.promise) as StatusReply);
+  }
+
+  /** Re-probes after a READY_TIMEOUT (state 'failed' → 'connecting'); no-op in any other state. */
+  reconnect(): void {
+    if (this.currentState !== 'failed') return;
+    this.readyDeferred = new Deferred<void>(true);
+    this.startConnecting();
+  }
+
+  /** Idempotent. Removes every listener and timer and rejects everything pending with DESTROYED. Works before ready. */
+  destroy(): void {
+    if (this.currentState === 'destroyed') return;
+    this.listeners.abort();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.readyTimer = this.probeTimer = this.settleTimer = undefined;
+    this.zombie = undefined;
+    const error = () => new CocalcError('DESTROYED', 'The kiosk controller was destroyed');
+    this.readyDeferred.reject(error());
+    const pending = this.inFlight ? [this.inFlight, ...this.queue.drain()] : this.queue.drain();
+    this.inFlight = undefined;
+    this.setState('destroyed');
+    for (const call of pending) this.settle(call, error());
+  }
+
+  /** Bounded debug log (only with `debug: true`, otherwise empty), oldest first; tokens redacted. */
+  debugLog(): readonly KioskDebugEntry[] {
+    return this.log ? this.log.entries() : Object.freeze([]);
+  }
+
+  /** Typed `addEventListener` for the controller's events. */
+  override addEventListener<K extends keyof KioskControllerEventMap>(
+    type: K,
+    listener: ((event: KioskControllerEventMap[K]) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  /** Typed `removeEventListener` for the controller's events. */
+  override removeEventListener<K extends keyof KioskControllerEventMap>(
+    type: K,
+    listener: ((event: KioskControllerEventMap[K]) => void) | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void {
+    super.removeEventListener(type, listener, options);
+  }
+
+  // ---------------------------------------------------------------- connection lifecycle
+
+  private startConnecting(): void {
+    this.setState('connecting');
+    this.clearTimer(this.readyTimer);
+    this.readyTimer = this.later(() => this.onReadyTimeout(), this.options.readyTimeout);
+    this.restartProbes();
+  }
+
+  private restartProbes(): void {
+    this.clearTimer(this.probeTimer);
+    this.probes.reset();
+    this.probesSent = 0;
+    this.probesAnswered = 0;
+    // Probe at once: if the iframe had already loaded before connect(), its load event is gone
+    // and nothing else would tell us to start. A probe that reaches a not-yet-loaded frame is
+    // dropped by the browser (targetOrigin mismatch), which is harmless.
+    this.probe();
+  }
+
+  private probe(): void {
+    this.probeTimer = undefined;
+    if (this.currentState !== 'connecting') return;
+    if (this.post({ action: 'status' })) this.probesSent++;
+    this.probeTimer = this.later(() => this.probe(), this.probes.next());
+  }
+
+  private onLoad(): void {
+    if (this.currentState === 'destroyed') return;
+    this.generation++;
+    const wasReady = this.currentState === 'ready';
+    this.debug('info', `iframe load, generation ${this.generation}${wasReady ? ' (reload)' : ''}`);
+    // Anything expected from the previous document is stale now.
+    this.clearTimer(this.settleTimer);
+    this.settleTimer = undefined;
+    if (this.zombie) this.clearTimer(this.zombie.timer);
+    this.zombie = undefined;
+    if (wasReady) this.reopenPending = true;
+    if (wasReady) {
+      const reloaded = () => new CocalcError('RELOADED', 'The kiosk reloaded while the call was pending');
+      const pending = this.inFlight ? [this.inFlight, ...this.queue.drain()] : this.queue.drain();
+      this.inFlight = undefined;
+      for (const call of pending) this.settle(call, reloaded());
+      this.readyDeferred = new Deferred<void>(true);
+      this.dispatchEvent(new KioskReloadEvent(this.generation));
+      if (this.currentState !== 'ready') return; // a listener destroyed us
+      this.startConnecting();
+      return;
+    }
+    if (this.currentState === 'failed') {
+      // A new document is a new chance: probe again with a fresh ready timeout.
+      this.readyDeferred = new Deferred<void>(true);
+      this.startConnecting();
+      return;
+    }
+    // Still connecting (e.g. sign-in reload before the first ready): keep the overall ready
+    // timeout, restart the fast probes for the new document. Queued calls keep waiting.
+    this.restartProbes();
+  }
+
+  private becomeReady(): void {
+    this.clearTimer(this.probeTimer);
+    this.probeTimer = undefined;
+    this.clearTimer(this.readyTimer);
+    this.readyTimer = undefined;
+    this.probesAnswered++;
+    const reconnected = this.reopenPending;
+    this.setState('ready');
+    this.debug('state', `ready (generation ${this.generation}, ${this.probesSent} probes)`);
+    this.readyDeferred.resolve();
+    this.dispatchEvent(new KioskReadyEvent(this.generation, reconnected));
+    if (this.currentState !== 'ready') return;
+    if (this.reopenPending) {
+      this.reopenPending = false;
+      this.queueReopens('reload');
+    }
+    if (this.probesAnswered < this.probesSent) {
+      this.settleTimer = this.later(() => this.endSettle(), PROBE_SETTLE_MS);
+      return;
+    }
+    this.pump();
+  }
+
+  private endSettle(): void {
+    this.clearTimer(this.settleTimer);
+    this.settleTimer = undefined;
+    this.pump();
+  }
+
+  private onReadyTimeout(): void {
+    this.readyTimer = undefined;
+    if (this.currentState !== 'connecting') return;
+    this.clearTimer(this.probeTimer);
+    this.probeTimer = undefined;
+    const error = new CocalcError(
+      'READY_TIMEOUT',
+      `The kiosk at ${this.origin} did not answer a status probe within ${this.options.readyTimeout} ms`,
+      { details: { probes: this.probesSent } },
+    );
+    this.setState('failed');
+    this.readyDeferred.reject(error);
+    for (const call of this.queue.drain()) this.settle(call, error);
+    this.dispatchEvent(new KioskErrorEvent(error));
+  }
+
+  private setState(state: KioskControllerState): void {
+    const previous = this.currentState;
+    if (previous === state) return;
+    this.currentState = state;
+    this.debug('state', `${previous} -> ${state}`);
+    this.dispatchEvent(new KioskStateChangeEvent(state, previous));
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** Why a new call cannot be accepted now, or undefined. Calls made while connecting wait. */
+  private refuseCall(): CocalcError | undefined {
+    if (this.currentState === 'destroyed') return new CocalcError('DESTROYED', 'The kiosk controller was destroyed');
+    if (this.currentState === 'failed') {
+      return new CocalcError('NOT_READY', 'The kiosk never became ready; call reconnect() or reload the iframe');
+    }
+    return undefined;
+  }
+
+  private makeCall(
+    kind: CallKind,
+    init: {
+      projectId?: string;
+      path?: string;
+      timeout: number;
+      ackTimeout?: number;
+      signal?: AbortSignal;
+      onAck?: OpenOptions['onAck'];
+      internal?: boolean;
+      afterSuccess?: () => void;
+    },
+  ): Call {
+    return {
+      kind,
+      projectId: init.projectId ?? '',
+      path: init.path ?? '',
+      timeout: init.timeout,
+      ackTimeout: init.ackTimeout ?? init.timeout,
+      internal: init.internal === true,
+      deferred: new Deferred<unknown>(init.internal === true),
+      signal: init.signal,
+      onAck: init.onAck,
+      afterSuccess: init.afterSuccess,
+      acked: false,
+      timers: [],
+      removeAbortListener: undefined,
+    };
+  }
+
+  private submit(call: Call): void {
+    const signal = call.signal;
+    if (signal?.aborted) {
+      this.settle(call, abortedError(signal));
+      return;
+    }
+    if (!this.queue.push(call)) {
+      this.settle(call, new CocalcError('QUEUE_FULL', `At most ${this.options.maxQueue} calls may wait for the kiosk`));
+      return;
+    }
+    if (signal) {
+      const onAbort = () => this.onAbort(call);
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.debug('call', `queued ${call.kind}${call.path ? ` ${call.path}` : ''}`);
+    this.pump();
+  }
+
+  private onAbort(call: Call): void {
+    const error = abortedError(call.signal!);
+    if (this.queue.remove(call)) {
+      this.settle(call, error);
+      return;
+    }
+    if (this.inFlight === call) this.failInFlight(call, error);
+  }
+
+  /** Sends the next queued call when the channel is free. */
+  private pump(): void {
+    if (this.currentState !== 'ready' || this.inFlight || this.zombie || this.settleTimer !== undefined) return;
+    const call = this.queue.shift();
+    if (!call) return;
+    const request: KioskRequest =
+      call.kind === 'open' ? { action: 'open', project_id: call.projectId, path: call.path } : { action: call.kind };
+    this.inFlight = call;
+    if (!this.post(request)) {
+      this.inFlight = undefined;
+      this.settle(call, new CocalcError('NOT_READY', 'The kiosk iframe has no window (removed from the document?)'));
+      this.pump();
+      return;
+    }
+    const code: CocalcErrorCode = call.kind === 'open' ? 'OPEN_TIMEOUT' : 'REQUEST_TIMEOUT';
+    call.timers.push(
+      this.later(() => this.failInFlight(call, new CocalcError(code, `No reply to ${call.kind} within ${call.timeout} ms`)), call.timeout),
+    );
+    if (call.kind === 'open' && call.ackTimeout < call.timeout) {
+      call.timers.push(
+        this.later(() => {
+          if (!call.acked) this.failInFlight(call, new CocalcError('REQUEST_TIMEOUT', `No ack to open within ${call.ackTimeout} ms`));
+        }, call.ackTimeout),
+      );
+    }
+  }
+
+  /** Rejects the call in flight and frees the channel, swallowing its late replies when they would be ambiguous. */
+  private failInFlight(call: Call, error: CocalcError): void {
+    if (this.inFlight !== call) return;
+    this.inFlight = undefined;
+    this.settle(call, error);
+    // Replies of an acked open name their path, so they cannot be mistaken for another call's;
+    // everything else (status/closeall done, validation errors) could, so wait for it a while.
+    if (!(call.kind === 'open' && call.acked)) {
+      const expectation = this.expectationOf(call);
+      const timer = this.later(() => {
+        if (this.zombie?.timer === timer) {
+          this.zombie = undefined;
+          this.pump();
+        }
+      }, DRAIN_MS);
+      this.zombie = { expectation, timer };
+    }
+    this.pump();
+  }
+
+  private settle(call: Call, error: CocalcError | undefined, value?: unknown): void {
+    for (const timer of call.timers) this.clearTimer(timer);
+    call.timers = [];
+    call.removeAbortListener?.();
+    call.removeAbortListener = undefined;
+    if (error) {
+      this.debug('call', `${call.kind}${call.path ? ` ${call.path}` : ''} failed: ${error.code}`);
+      call.deferred.reject(error);
+    } else call.deferred.resolve(value);
+  }
+
+  private expectationOf(call: Call): ReplyExpectation {
+    return call.kind === 'open' ? { kind: 'open', projectId: call.projectId, path: call.path, acked: call.acked } : { kind: call.kind };
+  }
+
+  // ---------------------------------------------------------------- desired files
+
+  private addDesired(projectId: string, path: string): void {
+    this.removeDesired(projectId, path);
+    this.desired.push({ projectId, path });
+  }
+
+  private removeDesired(projectId: string, path: string): void {
+    const index = this.desired.findIndex((file) => file.projectId === projectId && file.path === path);
+    if (index !== -1) this.desired.splice(index, 1);
+  }
+
+  /** Queues internal opens of every desired file at the front; failures become `error` events. */
+  private queueReopens(reason: 'reload' | 'close'): Array<Promise<unknown>> {
+    const calls = this.desired.map((file) =>
+      this.makeCall('open', {
+        projectId: file.projectId,
+        path: file.path,
+        timeout: this.options.openTimeout,
+        ackTimeout: this.options.openAckTimeout,
+        internal: true,
+      }),
+    );
+    for (const call of calls) {
+      call.deferred.promise.catch((error: CocalcError) => {
+        if (error.code === 'RELOADED' || error.code === 'DESTROYED') return;
+        this.removeDesired(call.projectId, call.path);
+        const wrapped = new CocalcError(error.code, `Re-opening ${call.path} after a ${reason} failed: ${error.message}`, {
+          cause: error,
+          details: { ...error.details, projectId: call.projectId, path: call.path, reason },
+        });
+        this.dispatchEvent(new KioskErrorEvent(wrapped));
+      });
+    }
+    this.queue.pushFront(calls);
+    return calls.map((call) => call.deferred.promise);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  private post(request: KioskRequest): boolean {
+    const target = this.iframe.contentWindow;
+    if (!target) return false;
+    // Always the exact kiosk origin: if the frame navigated elsewhere, the browser drops it (T4).
+    target.postMessage(request, this.origin);
+    this.debug('out', describeData(request));
+    return true;
+  }
+
+  private onMessage(event: MessageEvent): void {
+    // O(1) checks first, so a flood from other windows costs almost nothing (A11).
+    if (event.origin !== this.origin) {
+      this.counters.rejectedOrigin++;
+      return;
+    }
+    const source = this.iframe.contentWindow;
+    if (source === null || event.source !== source) {
+      this.counters.rejectedSource++;
+      return;
+    }
+    const data: unknown = event.data;
+    if (!this.limiter.tryTake()) {
+      // Even when flooded, a valid reply to what we wait for must get through: a cheap pre-check
+      // keeps junk O(1), then a full parse decides.
+      const reply = looksLikeReply(data) ? parseKioskReply(data) : undefined;
+      if (reply && this.isAwaited(reply)) {
+        this.counters.accepted++;
+        this.handleReply(reply);
+      } else this.counters.rejectedRate++;
+      return;
+    }
+    if (isPlainObject(data) && Object.prototype.hasOwnProperty.call(data, 'source') && data.source === PROJECT_LOG_SOURCE) {
+      const entry = parseProjectLogMessage(data);
+      if (!entry) {
+        this.counters.rejectedShape++;
+        this.debug('drop', 'malformed project-log message');
+        return;
+      }
+      this.counters.accepted++;
+      this.debug('in', `project-log ${entry.event.event ?? ''} ${entry.event.filename ?? ''}`);
+      this.dispatchEvent(new KioskProjectLogEvent(entry, entry.event.time));
+      return;
+    }
+    const reply = parseKioskReply(data);
+    if (!reply) {
+      this.counters.rejectedShape++;
+      this.debug('drop', `bad shape (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
+      return;
+    }
+    this.counters.accepted++;
+    this.debug('in', describeData(reply));
+    this.handleReply(reply);
+  }
+
+  /** Whether `reply` is something the controller is waiting for right now (used to bypass the rate limit). */
+  private isAwaited(reply: KioskReply): boolean {
+    if (this.currentState === 'connecting') return isStatusReply(reply);
+    if (this.currentState !== 'ready') return false;
+    if (this.settleTimer !== undefined && isStatusReply(reply)) return true;
+    if (this.zombie && matchReply(this.zombie.expectation, reply) !== 'none') return true;
+    return this.inFlight !== undefined && matchReply(this.expectationOf(this.inFlight), reply) !== 'none';
+  }
+
+  private handleReply(reply: KioskReply): void {
+    if (this.currentState === 'connecting') {
+      if (isStatusReply(reply)) this.becomeReady();
+      else this.counters.unmatched++;
+      return;
+    }
+    if (this.currentState !== 'ready') {
+      this.counters.unmatched++;
+      return;
+    }
+    if (this.settleTimer !== undefined) {
+      // Late answers to the other readiness probes of this connection.
+      if (isStatusReply(reply)) {
+        this.probesAnswered++;
+        if (this.probesAnswered >= this.probesSent) this.endSettle();
+        else {
+          this.clearTimer(this.settleTimer);
+          this.settleTimer = this.later(() => this.endSettle(), PROBE_SETTLE_MS);
+        }
+      } else this.counters.unmatched++;
+      return;
+    }
+    if (this.zombie) {
+      const match = matchReply(this.zombie.expectation, reply);
+      if (match !== 'none') {
+        this.debug('drop', `late reply of an abandoned request swallowed`);
+        this.clearTimer(this.zombie.timer);
+        this.zombie = undefined;
+        this.counters.unmatched++;
+        this.pump();
+        return;
+      }
+    }
+    const call = this.inFlight;
+    const match: ReplyMatch = call ? matchReply(this.expectationOf(call), reply) : 'none';
+    if (!call || match === 'none') {
+      this.counters.unmatched++;
+      return;
+    }
+    switch (match) {
+      case 'ack':
+        call.acked = true;
+        this.dispatchEvent(new KioskFileOpenEvent(call.projectId, call.path));
+        try {
+          call.onAck?.({ projectId: call.projectId, path: call.path });
+        } catch (error) {
+          // A throwing progress callback must not break the channel; report it like the DOM does.
+          reportError(error);
+        }
+        return;
+      case 'resolve':
+        this.inFlight = undefined;
+        this.settle(call, undefined, reply);
+        if (call.kind === 'open') this.dispatchEvent(new KioskFileOpenedEvent(call.projectId, call.path));
+        call.afterSuccess?.();
+        this.pump();
+        return;
+      case 'reject': {
+        this.inFlight = undefined;
+        const mesg = 'mesg' in reply ? String(reply.mesg) : '';
+        this.settle(call, new CocalcError('REMOTE_ERROR', `CoCalc refused ${call.kind}: ${mesg}`, { details: { mesg } }));
+        this.pump();
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- timers and logging
+
+  private later(fn: () => void, ms: number): number {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms) as unknown as number;
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clearTimer(timer: number | undefined): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  private debug(kind: KioskDebugEntry['kind'], text: string): void {
+    this.log?.add(kind, text);
+  }
+}
+
+/** O(1) test that `data` could be a kiosk reply at all: a plain object with a known `status`. */
+function looksLikeReply(data: unknown): boolean {
+  if (!isPlainObject(data) || !Object.prototype.hasOwnProperty.call(data, 'status')) return false;
+  const status = data.status;
+  return status === 'done' || status === 'ack' || status === 'error';
+}
+
+function abortedError(signal: AbortSignal): CocalcError {
+  return new CocalcError('ABORTED', 'The call was aborted', { cause: signal.reason });
+}
