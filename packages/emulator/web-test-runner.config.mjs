@@ -1,0 +1,140 @@
+// Browser conformance tests for the emulator's kiosk app (src/kiosk-app/*.test.ts).
+//
+// The test page is served by WTR on http://localhost:8003. At config load this file starts two
+// emulators in-process, both on 127.0.0.1 (a different *site* from the test page, as a kiosk is in
+// production):
+//   - `dev`:    devHttpOrigins = ['http://localhost:8003'], iframe_comm_hosts 'learn.example.test'
+//               (so the test page, an http origin, is admitted only through the dev relaxation);
+//   - `strict`: CoCalc's rules exactly (no devHttpOrigins): the test page gets no reply.
+// A small middleware serves fixtures to the tests under /__fixture/…: the emulator URLs, seeded
+// project ids and paths, and fresh auth tokens minted through `admin` (tokens never hard-coded).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { register } from 'tsx/esm/api';
+
+// The emulator is TypeScript source with no build step; tsx lets this Node process import it.
+register();
+const { startEmulator } = await import('./src/index.ts');
+
+const WTR_PORT = 8003;
+const PAGE_ORIGIN = `http://localhost:${WTR_PORT}`;
+const dataRoot = mkdtempSync(join(tmpdir(), 'kiosk-app-wtr-'));
+
+const NOTEBOOK = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    { cell_type: 'markdown', metadata: {}, source: ['# Intro notebook\n', '\n', 'Some **bold** text and [a link](other.ipynb).\n', '\n', '<img src=x onerror="window.__pwned=1">\n'] },
+    {
+      cell_type: 'code',
+      execution_count: 1,
+      metadata: {},
+      source: ['print("hello")\n', '1 + 1'],
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: ['hello\n'] },
+        { output_type: 'execute_result', execution_count: 1, metadata: {}, data: { 'text/plain': ['2'], 'text/html': ['<b onclick="x()">2</b>'] } },
+      ],
+    },
+  ],
+});
+
+async function seed(emulator) {
+  const { admin } = emulator;
+  const alice = await admin.createAccount({ email: 'alice@example.test', firstName: 'Alice', lastName: 'Kiosk' });
+  const bob = await admin.createAccount({ email: 'bob@example.test', firstName: 'Bob', lastName: 'Other' });
+  const running = await admin.createProject({ ownerAccountId: alice.accountId, title: 'Running' });
+  const stopped = await admin.createProject({ ownerAccountId: alice.accountId, title: 'Stopped' });
+  const bobs = await admin.createProject({ ownerAccountId: bob.accountId, title: "Bob's" });
+  await admin.writeFile(running.projectId, 'intro.ipynb', NOTEBOOK);
+  await admin.writeFile(running.projectId, 'notes/readme.md', '# Readme\n\nPlain *markdown* here.\n');
+  await admin.writeFile(running.projectId, 'plain.txt', 'just <b>text</b>\n');
+  await admin.writeFile(running.projectId, 'broken.ipynb', '{ not json');
+  await admin.writeFile(stopped.projectId, 'later.ipynb', NOTEBOOK);
+  await admin.writeFile(bobs.projectId, 'secret.md', 'secret');
+  await admin.startProject(running.projectId);
+  await admin.stopProject(stopped.projectId);
+  return {
+    accounts: { alice: alice.accountId, bob: bob.accountId },
+    projects: { running: running.projectId, stopped: stopped.projectId, bobs: bobs.projectId },
+  };
+}
+
+async function startSeeded(name, options) {
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: join(dataRoot, name),
+    iframeCommHosts: 'learn.example.test',
+    siteName: `Emulated CoCalc (${name})`,
+    ...options,
+  });
+  return { emulator, seeded: await seed(emulator) };
+}
+
+const dev = await startSeeded('dev', { devHttpOrigins: [PAGE_ORIGIN], generation: 'classic' });
+const strict = await startSeeded('strict', { generation: 'classic' });
+const modern = await startSeeded('modern', { devHttpOrigins: [PAGE_ORIGIN], generation: 'modern' });
+const emulators = { dev, strict, modern };
+
+/** Serves `/__fixture/<emulator>` (URLs and ids) and `/__fixture/<emulator>/token?account=<name>`. */
+function fixturePlugin() {
+  return {
+    name: 'kiosk-fixtures',
+    async serverStop() {
+      await Promise.all(Object.values(emulators).map(({ emulator }) => emulator.close()));
+      rmSync(dataRoot, { recursive: true, force: true });
+    },
+    async serve(context) {
+      const match = /^\/__fixture\/(dev|strict|modern)(\/token|\/reset)?$/.exec(context.path);
+      if (!match) return undefined;
+      const { emulator, seeded } = emulators[match[1]];
+      if (match[2] === '/token') {
+        const account = seeded.accounts[context.query.account] ?? seeded.accounts.alice;
+        const token = await emulator.admin.mintAuthToken(account, {});
+        return { body: JSON.stringify({ token }), type: 'application/json' };
+      }
+      if (match[2] === '/reset') {
+        emulator.controls.reset();
+        return { body: '{}', type: 'application/json' };
+      }
+      return {
+        body: JSON.stringify({ url: emulator.url, pageOrigin: PAGE_ORIGIN, ...seeded }),
+        type: 'application/json',
+      };
+    },
+  };
+}
+
+export default {
+  files: ['src/kiosk-app/**/*.test.ts'],
+  nodeResolve: true,
+  port: WTR_PORT,
+  hostname: 'localhost',
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 180000,
+  plugins: [fixturePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: '../../tsconfig.base.json' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
+      },
+    }),
+  ],
+};
