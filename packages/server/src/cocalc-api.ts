@@ -1,0 +1,48 @@
+/** Which HTTP API a CoCalc server speaks: `v1` (≤ 2025-05) or `modern` (`/api/v2` + `/api/conat/*`). */
+export type ApiGeneration = 'v1' | 'modern';
+
+/** Inputs of {@link CocalcApi.createAccount}. */
+export interface NewAccount {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  /** A random strong password the backend stores; CoCalc wants 6–64 characters. */
+  readonly password: string;
+}
+
+/** Inputs of {@link CocalcApi.copyPath}. */
+export interface CopyPathRequest {
+  readonly srcProjectId: string;
+  readonly srcPath: string;
+  readonly targetProjectId: string;
+  readonly targetPath?: string;
+}
+
+/**
+ * The jobs provisioning and minting need, independent of API generation. Both
+ * {@link CocalcV1Client} and {@link CocalcModernClient} implement it; every method throws
+ * `UpstreamError` on failure.
+ */
+export interface CocalcApi {
+  /** The API generation this client speaks. */
+  readonly generation: ApiGeneration;
+  /** Creates a CoCalc account with the admin key; resolves to its `account_id`. */
+  createAccount(account: NewAccount): Promise<string>;
+  /** Creates a project owned by the API key's account; resolves to its `project_id`. */
+  createProject(title: string, description?: string): Promise<string>;
+  /** Adds `accountId` as a collaborator of `projectId`. */
+  addCollaborator(projectId: string, accountId: string): Promise<void>;
+  /** Writes (creating folders, overwriting) a text file in a project. */
+  writeTextFile(projectId: string, path: string, content: string): Promise<void>;
+  /** Reads a text file from a project. */
+  readTextFile(projectId: string, path: string): Promise<string>;
+  /** Copies a file or folder between projects (template projects). */
+  copyPath(request: CopyPathRequest): Promise<void>;
+  /** Starts a project (CoCalc never starts one because someone looks at it, cocalc#5452). */
+  startProject(projectId: string): Promise<void>;
+  /**
+   * Mints a 24-character auth token for `accountId`. `password` is the target's password, or `""`
+   * when the API key belongs to an admin (cocalc-reference.md §2.4).
+   */
+  mintAuthToken(accountId: string, password: string): Promise<string>;
+}

@@ -1,0 +1,133 @@
+import { isAuthToken, isPlainObject, isValidUuid } from '@cocalc-embed/protocol';
+import type { CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
+import { UpstreamError } from './upstream-error.js';
+import type { UpstreamTransport } from './upstream-transport.js';
+
+/**
+ * Client for current CoCalc (≥ 2025-08-28): `POST /api/v2/<path>` for accounts and projects, and
+ * the conat bridges `POST /api/conat/hub` / `POST /api/conat/project` for what v2 lacks (tokens,
+ * reading files). Errors there are mostly HTTP 200 `{error}`; every answer is shape-checked
+ * (cocalc-reference.md §3.3, §3.4, §6).
+ */
+export class CocalcModernClient implements CocalcApi {
+  /** Always `modern`. */
+  readonly generation = 'modern' as const;
+
+  constructor(private readonly transport: UpstreamTransport) {}
+
+  /** `POST /api/v2/<path>`: resolves with the JSON object, throws on `{error}` / `{issues}`. */
+  async v2(path: string, params: Record<string, unknown>, idempotent = true): Promise<Record<string, unknown>> {
+    const { status, body } = await this.transport.post(`v2/${path}`, `/api/v2/${path}`, params, { idempotent });
+    if (!isPlainObject(body)) throw invalid(`v2/${path}`, 'the answer is not a JSON object');
+    if (status !== 200 || body.error !== undefined) {
+      throw new UpstreamError('semantic', `v2/${path}`, `CoCalc refused v2/${path}`, {
+        status,
+        upstreamMessage: typeof body.error === 'string' ? body.error : `HTTP ${status}`,
+      });
+    }
+    if (isPlainObject(body.issues)) {
+      throw new UpstreamError('semantic', `v2/${path}`, `CoCalc refused v2/${path} (${Object.keys(body.issues).join(', ')})`, {
+        status,
+        upstreamMessage: JSON.stringify(body.issues),
+      });
+    }
+    return body;
+  }
+
+  /** `POST /api/conat/hub {name, args:[args]}`: resolves with the raw return value. */
+  async hub(name: string, args: Record<string, unknown> = {}, idempotent = true): Promise<unknown> {
+    return this.conat('/api/conat/hub', name, { name, args: [args] }, idempotent);
+  }
+
+  /** `POST /api/conat/project {project_id, name, args:[args]}`: resolves with the raw return value. */
+  async project(projectId: string, name: string, args: Record<string, unknown> = {}): Promise<unknown> {
+    return this.conat('/api/conat/project', name, { project_id: projectId, name, args: [args] }, true);
+  }
+
+  /** `system.ping` over the hub bridge → `{now}`. Used to detect a modern server. */
+  async ping(): Promise<{ now: number }> {
+    const value = await this.hub('system.ping');
+    if (!isPlainObject(value) || typeof value.now !== 'number') throw invalid('system.ping', '"now" is missing');
+    return { now: value.now };
+  }
+
+  /** `auth/sign-up` with the admin key → `account_id`. */
+  async createAccount(account: NewAccount): Promise<string> {
+    const m = await this.v2(
+      'auth/sign-up',
+      { email: account.email, password: account.password, firstName: account.firstName, lastName: account.lastName, terms: true },
+      false,
+    );
+    return uuidField(m, 'account_id', 'v2/auth/sign-up');
+  }
+
+  /** `projects/create` → `project_id`. */
+  async createProject(title: string, description = ''): Promise<string> {
+    const m = await this.v2('projects/create', { title, description }, false);
+    return uuidField(m, 'project_id', 'v2/projects/create');
+  }
+
+  /** `projects/collaborators/add`. */
+  async addCollaborator(projectId: string, accountId: string): Promise<void> {
+    await this.v2('projects/collaborators/add', { project_id: projectId, account_id: accountId });
+  }
+
+  /** `projects/write-text-file`. */
+  async writeTextFile(projectId: string, path: string, content: string): Promise<void> {
+    await this.v2('projects/write-text-file', { project_id: projectId, path, content });
+  }
+
+  /** `system.readTextFileFromProject` over the project bridge (v2 has no read endpoint). */
+  async readTextFile(projectId: string, path: string): Promise<string> {
+    const value = await this.project(projectId, 'system.readTextFileFromProject', { path });
+    if (typeof value !== 'string') throw invalid('system.readTextFileFromProject', 'the answer is not a string');
+    return value;
+  }
+
+  /** `projects/copy-path` (note: `path`, not `src_path`), waiting until done. */
+  async copyPath(request: CopyPathRequest): Promise<void> {
+    await this.v2('projects/copy-path', {
+      src_project_id: request.srcProjectId,
+      path: request.srcPath,
+      target_project_id: request.targetProjectId,
+      target_path: request.targetPath ?? request.srcPath,
+      wait_until_done: true,
+    });
+  }
+
+  /** `projects/start`. */
+  async startProject(projectId: string): Promise<void> {
+    await this.v2('projects/start', { project_id: projectId });
+  }
+
+  /**
+   * `system.generateUserAuthToken {user_account_id, password?}` → token (format-checked). An admin
+   * key needs no password; an empty one is not sent.
+   */
+  async mintAuthToken(accountId: string, password: string): Promise<string> {
+    const args: Record<string, unknown> = { user_account_id: accountId };
+    if (password) args.password = password;
+    const token = await this.hub('system.generateUserAuthToken', args);
+    if (!isAuthToken(token)) throw invalid('system.generateUserAuthToken', 'the answer is not a 24-character token');
+    return token;
+  }
+
+  private async conat(path: string, name: string, body: Record<string, unknown>, idempotent: boolean): Promise<unknown> {
+    const { status, body: answer } = await this.transport.post(name, path, body, { idempotent });
+    if (status !== 200 || (isPlainObject(answer) && answer.error !== undefined)) {
+      const text = isPlainObject(answer) && typeof answer.error === 'string' ? answer.error : `HTTP ${status}`;
+      throw new UpstreamError('semantic', name, `CoCalc refused ${name}`, { status, upstreamMessage: text });
+    }
+    return answer;
+  }
+}
+
+function uuidField(m: Record<string, unknown>, field: string, endpoint: string): string {
+  const value = m[field];
+  if (!isValidUuid(value)) throw invalid(endpoint, `"${field}" is not a UUID`);
+  return value.toLowerCase();
+}
+
+function invalid(endpoint: string, why: string): UpstreamError {
+  return new UpstreamError('invalid', endpoint, `CoCalc's ${endpoint} answer is malformed: ${why}`);
+}

@@ -1,0 +1,176 @@
+import { isAuthToken, isPlainObject, isValidUuid } from '@cocalc-embed/protocol';
+import { v4 as uuidv4 } from 'uuid';
+import type { CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
+import { UpstreamError } from './upstream-error.js';
+import type { UpstreamTransport } from './upstream-transport.js';
+
+/** `{event:"pong"}` answer of `ping`. */
+export interface V1Pong {
+  readonly event: 'pong';
+  readonly id: string;
+  readonly now: string;
+}
+
+/** `project_exec` answer. */
+export interface V1ExecOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exit_code: number;
+}
+
+/** Options of {@link CocalcV1Client}. */
+export interface CocalcV1ClientOptions {
+  /**
+   * Send flat bodies as `application/x-www-form-urlencoded` (the API guide allows it for commands
+   * without lists or objects). Default JSON: form-encoded booleans arrive as strings in CoCalc.
+   */
+  form?: boolean;
+}
+
+/**
+ * Client for CoCalc's HTTP API v1 exactly as the API guide describes it: `POST /api/v1/<event>`,
+ * `event` and a uuid `id` on every message, the key as HTTP Basic user (or Bearer), and answers
+ * parsed defensively: HTTP 200 `{event:"error"}`, HTTP 400 `{error}`, `account_creation_failed`,
+ * HTML and non-JSON bodies all become typed `UpstreamError`s (cocalc-reference.md §3.1–3.2).
+ */
+export class CocalcV1Client implements CocalcApi {
+  /** Always `v1`. */
+  readonly generation = 'v1' as const;
+  private readonly form: boolean;
+
+  constructor(
+    private readonly transport: UpstreamTransport,
+    options: CocalcV1ClientOptions = {},
+  ) {
+    this.form = options.form ?? false;
+  }
+
+  /** `ping` → `{event:"pong", now}`. Used to detect a v1 server. */
+  async ping(): Promise<V1Pong> {
+    const m = await this.call('ping', {}, 'pong');
+    return { event: 'pong', id: String(m.id), now: String(m.now ?? '') };
+  }
+
+  /** `create_account` → `account_id`. `account_creation_failed` becomes a semantic error naming the fields. */
+  async createAccount(account: NewAccount): Promise<string> {
+    const m = await this.call(
+      'create_account',
+      {
+        first_name: account.firstName,
+        last_name: account.lastName,
+        email_address: account.email,
+        password: account.password,
+        agreed_to_terms: true,
+      },
+      'account_created',
+      false,
+    );
+    return uuidField(m, 'account_id', 'create_account');
+  }
+
+  /** `create_project` → `project_id`; `start:true` also starts it. */
+  async createProject(title: string, description = '', start = false): Promise<string> {
+    const m = await this.call('create_project', { title, description, start }, 'project_created', false);
+    return uuidField(m, 'project_id', 'create_project');
+  }
+
+  /** `add_collaborator {project_id, account_id}` → `{event:"success"}`. */
+  async addCollaborator(projectId: string, accountId: string): Promise<void> {
+    await this.call('add_collaborator', { project_id: projectId, account_id: accountId }, 'success');
+  }
+
+  /** `write_text_file_to_project` → `{event:"file_written_to_project"}`. */
+  async writeTextFile(projectId: string, path: string, content: string): Promise<void> {
+    await this.call('write_text_file_to_project', { project_id: projectId, path, content }, 'file_written_to_project');
+  }
+
+  /** `read_text_file_from_project` → `content`. */
+  async readTextFile(projectId: string, path: string): Promise<string> {
+    const m = await this.call('read_text_file_from_project', { project_id: projectId, path }, 'text_file_read_from_project');
+    if (typeof m.content !== 'string') throw invalid('read_text_file_from_project', '"content" is not a string');
+    return m.content;
+  }
+
+  /** `copy_path_between_projects`, waiting until done. Accepts `success` and KuCalc's `…_response`. */
+  async copyPath(request: CopyPathRequest): Promise<void> {
+    await this.call(
+      'copy_path_between_projects',
+      {
+        src_project_id: request.srcProjectId,
+        src_path: request.srcPath,
+        target_project_id: request.targetProjectId,
+        target_path: request.targetPath ?? request.srcPath,
+        wait_until_done: true,
+      },
+      ['success', 'copy_path_between_projects_response'],
+    );
+  }
+
+  /** `project_exec` → output. Non-zero exit comes back from CoCalc as `event:"error"`. */
+  async projectExec(projectId: string, command: string, args: readonly string[] = [], timeout = 10): Promise<V1ExecOutput> {
+    const m = await this.call('project_exec', { project_id: projectId, command, args: [...args], timeout }, 'project_exec_output');
+    return { stdout: String(m.stdout ?? ''), stderr: String(m.stderr ?? ''), exit_code: Number(m.exit_code ?? 0) };
+  }
+
+  /** Starts a project the v1 way: `project_exec {command:"true"}` (cocalc-reference.md §6). */
+  async startProject(projectId: string): Promise<void> {
+    await this.projectExec(projectId, 'true');
+  }
+
+  /** `user_auth {account_id, password}` → the 24-character `auth_token`, format-checked. */
+  async userAuth(accountId: string, password: string): Promise<string> {
+    const m = await this.call('user_auth', { account_id: accountId, password }, 'user_auth_token');
+    if (!isAuthToken(m.auth_token)) throw invalid('user_auth', '"auth_token" is missing or not a 24-character token');
+    return m.auth_token;
+  }
+
+  /** Same as {@link userAuth}, under the generation-neutral name. */
+  mintAuthToken(accountId: string, password: string): Promise<string> {
+    return this.userAuth(accountId, password);
+  }
+
+  /**
+   * Sends one v1 message and returns it if its `event` is one of `expected`. Lists and objects
+   * always go as JSON; flat bodies go form-encoded when configured.
+   */
+  private async call(
+    event: string,
+    fields: Record<string, unknown>,
+    expected: string | readonly string[],
+    idempotent = true,
+  ): Promise<Record<string, unknown>> {
+    const id = uuidv4();
+    const body = { event, id, ...fields };
+    const flat = Object.values(fields).every((v) => v === null || typeof v !== 'object');
+    // Booleans form-encode as "false" which CoCalc reads as truthy; keep JSON for those.
+    const form = this.form && flat && !Object.values(fields).some((v) => typeof v === 'boolean');
+    const { status, body: answer } = await this.transport.post(event, `/api/v1/${event}`, body, { form, idempotent });
+    if (!isPlainObject(answer)) throw invalid(event, 'the answer is not a JSON object');
+    if (status !== 200 || answer.event === 'error' || typeof answer.error === 'string') {
+      const text = typeof answer.error === 'string' ? answer.error : `HTTP ${status}`;
+      throw new UpstreamError('semantic', event, `CoCalc refused ${event}`, { status, upstreamMessage: text });
+    }
+    if (answer.event === 'account_creation_failed') {
+      const reason = isPlainObject(answer.reason) ? Object.keys(answer.reason).join(', ') : 'unknown';
+      throw new UpstreamError('semantic', event, `CoCalc refused to create the account (${reason})`, {
+        status,
+        upstreamMessage: JSON.stringify(answer.reason ?? null),
+      });
+    }
+    const events = typeof expected === 'string' ? [expected] : expected;
+    if (!events.includes(String(answer.event))) {
+      throw invalid(event, `unexpected event ${JSON.stringify(String(answer.event).slice(0, 40))}`);
+    }
+    return answer;
+  }
+}
+
+function uuidField(m: Record<string, unknown>, field: string, endpoint: string): string {
+  const value = m[field];
+  if (!isValidUuid(value)) throw invalid(endpoint, `"${field}" is not a UUID`);
+  return value.toLowerCase();
+}
+
+function invalid(endpoint: string, why: string): UpstreamError {
+  return new UpstreamError('invalid', endpoint, `CoCalc's ${endpoint} answer is malformed: ${why}`);
+}

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isValidUuid, normalizeCocalcUrl, type SignInEra } from '@cocalc-embed/protocol';
+import type { ApiGeneration } from './cocalc-api.js';
+import { ConfigError } from './config-error.js';
+import type { LogLevel } from './logger.js';
+import type { ApiKeyAuth } from './upstream-transport.js';
+
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The monorepo root (two levels above this package). */
+export const REPO_DIR = resolve(PACKAGE_DIR, '..', '..');
+/** The template shipped with this package. */
+export const DEFAULT_TEMPLATE_DIR = resolve(PACKAGE_DIR, 'templates', 'default');
+
+/** CoCalc API keys: `sk-…` (current) or `sk_…` (legacy), letters and digits. */
+const API_KEY_PATTERN = /^sk[-_][A-Za-z0-9]{16,128}$/;
+
+/** Everything the token backend needs, validated. Build it with {@link loadConfig}. */
+export interface ServerConfig {
+  /** `COCALC_URL`, normalised (default `http://localhost:5180`, the emulator). */
+  readonly cocalcUrl: string;
+  /** `COCALC_API_KEY`: admin API key. Required. */
+  readonly apiKey: string;
+  /** `COCALC_API_KEY_AUTH`: `basic` (default) or `bearer`. */
+  readonly apiKeyAuth: ApiKeyAuth;
+  /** `COCALC_API_V1_FORM=1`: form-encode flat v1 bodies. */
+  readonly v1Form: boolean;
+  /** `COCALC_API`: `auto` (detect), `v1` or `modern`. */
+  readonly api: 'auto' | ApiGeneration;
+  /** `COCALC_SIGN_IN`: `auto` (from the API: v1 ⇒ url, modern ⇒ impersonate), `url` or `impersonate`. */
+  readonly signIn: 'auto' | SignInEra;
+  /** `COCALC_EMBED_DATA_DIR`, default `<repo>/data`. */
+  readonly dataDir: string;
+  /** `PORT`, default 8787. */
+  readonly port: number;
+  /** `HOST`, default `127.0.0.1`. */
+  readonly host: string;
+  /** `COCALC_EMBED_PROJECT_MODE`: `per-user` (default) or `per-notebook`. */
+  readonly projectMode: 'per-user' | 'per-notebook';
+  /** `COCALC_EMBED_TEMPLATE_DIR`, default the package's `templates/default`; `none` for empty projects. */
+  readonly templateDir: string | null;
+  /** `COCALC_EMBED_TEMPLATE_PROJECT`: a project id to copy from instead of a folder. */
+  readonly templateProjectId: string | null;
+  /** `COCALC_EMBED_TEMPLATE_PATHS`: comma-separated paths copied from the template project. */
+  readonly templatePaths: readonly string[];
+  /** `COCALC_EMBED_SESSION_SECRET` (≥ 32 chars), for the demo cookie; random per process when unset. */
+  readonly sessionSecret: string;
+  /** Whether the session secret was generated (demo cookies die with the process). */
+  readonly sessionSecretGenerated: boolean;
+  /** `COCALC_EMBED_DEMO_AUTH=1`: enable the demo login endpoints and cookie. Off by default. */
+  readonly demoAuth: boolean;
+  /** `COCALC_EMBED_DEMO_USERS`, default `alice,bob,carol`. */
+  readonly demoUsers: readonly string[];
+  /** `COCALC_EMBED_USER_AUTH`: `admin` (password "" with an admin key, default) or `password` (stored password). */
+  readonly userAuth: 'admin' | 'password';
+  /** `COCALC_TOKEN_TTL_SECONDS`: how long CoCalc keeps a token (default 12 h v1, 24 h modern). */
+  readonly tokenTtlSeconds: number | null;
+  /** `COCALC_UPSTREAM_TIMEOUT_MS`, default 10000, at most 14000 (CoCalc's own hub timeout is 15 s). */
+  readonly upstreamTimeoutMs: number;
+  /** `COCALC_UPSTREAM_MAX_CONCURRENCY` (default 20) and `COCALC_UPSTREAM_MAX_QUEUE` (default 100). */
+  readonly upstreamMaxConcurrency: number;
+  readonly upstreamMaxQueue: number;
+  /** `COCALC_BREAKER_THRESHOLD` (default 5) and `COCALC_BREAKER_COOLDOWN_MS` (default 30000). */
+  readonly breakerThreshold: number;
+  readonly breakerCooldownMs: number;
+  /** `COCALC_EMBED_RATE_USER_PER_MIN` (10) / `_BURST` (5); `COCALC_EMBED_RATE_IP_PER_MIN` (60) / `_BURST` (30). */
+  readonly rateUserPerMinute: number;
+  readonly rateUserBurst: number;
+  readonly rateIpPerMinute: number;
+  readonly rateIpBurst: number;
+  /** `COCALC_EMBED_TRUST_PROXY=1`: take the client IP from the last `X-Forwarded-For` hop. */
+  readonly trustProxy: boolean;
+  /** `COCALC_EMBED_ALLOW_SAME_SITE` (default 1): accept `Sec-Fetch-Site: same-site` as well as same-origin. */
+  readonly allowSameSite: boolean;
+  /** `COCALC_EMBED_PROJECT_START_TTL_SECONDS`: don't re-start a project within this window (default 600). */
+  readonly projectStartTtlSeconds: number;
+  /** `COCALC_EMBED_EMAIL_DOMAIN`: domain of generated account e-mails. */
+  readonly emailDomain: string;
+  /** `LOG_LEVEL`: debug | info (default) | warn | error. */
+  readonly logLevel: LogLevel;
+}
+
+/**
+ * Reads and validates the configuration from `env` (default `process.env`). Collects every
+ * problem and throws one {@link ConfigError}; messages name variables, never their values. A
+ * missing or malformed API key fails closed.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ServerConfig {
+  const problems: Array<{ variable: string; problem: string }> = [];
+  const fail = (variable: string, problem: string) => problems.push({ variable, problem });
+  const get = (name: string) => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    fail(name, `must be one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      fail(name, `must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    fail(name, 'must be 1 or 0');
+    return fallback;
+  };
+
+  let cocalcUrl = 'http://localhost:5180';
+  try {
+    cocalcUrl = normalizeCocalcUrl(get('COCALC_URL') ?? cocalcUrl);
+  } catch {
+    fail('COCALC_URL', 'must be an http(s) URL without query or fragment');
+  }
+
+  const apiKey = get('COCALC_API_KEY') ?? '';
+  if (!apiKey) fail('COCALC_API_KEY', 'is required (the CoCalc admin API key)');
+  else if (!API_KEY_PATTERN.test(apiKey)) fail('COCALC_API_KEY', 'is malformed (expected sk- or sk_ followed by 16+ letters or digits)');
+
+  const templateSetting = get('COCALC_EMBED_TEMPLATE_DIR');
+  let templateDir: string | null = DEFAULT_TEMPLATE_DIR;
+  if (templateSetting === 'none') templateDir = null;
+  else if (templateSetting) templateDir = resolve(templateSetting);
+  if (templateDir && !(existsSync(templateDir) && statSync(templateDir).isDirectory())) {
+    fail('COCALC_EMBED_TEMPLATE_DIR', 'is not a folder');
+  }
+  const templateProjectId = get('COCALC_EMBED_TEMPLATE_PROJECT') ?? null;
+  if (templateProjectId && !isValidUuid(templateProjectId)) fail('COCALC_EMBED_TEMPLATE_PROJECT', 'must be a project id (UUID)');
+  const templatePaths = (get('COCALC_EMBED_TEMPLATE_PATHS') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (templateProjectId && templatePaths.length === 0) {
+    fail('COCALC_EMBED_TEMPLATE_PATHS', 'must list the paths to copy when COCALC_EMBED_TEMPLATE_PROJECT is set');
+  }
+
+  const secretSetting = get('COCALC_EMBED_SESSION_SECRET');
+  if (secretSetting !== undefined && secretSetting.length < 32) fail('COCALC_EMBED_SESSION_SECRET', 'must be at least 32 characters');
+
+  const demoUsers = (get('COCALC_EMBED_DEMO_USERS') ?? 'alice,bob,carol').split(',').map((u) => u.trim()).filter(Boolean);
+  if (demoUsers.some((u) => !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(u))) {
+    fail('COCALC_EMBED_DEMO_USERS', 'must be a comma-separated list of lowercase user names');
+  }
+
+  const ttl = get('COCALC_TOKEN_TTL_SECONDS') === undefined ? null : int('COCALC_TOKEN_TTL_SECONDS', 43_200, 60, 7 * 86_400);
+  const emailDomain = get('COCALC_EMBED_EMAIL_DOMAIN') ?? 'users.cocalc-embed.invalid';
+  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(emailDomain)) fail('COCALC_EMBED_EMAIL_DOMAIN', 'must be a domain name');
+  const logLevel = oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info');
+
+  const config: ServerConfig = {
+    cocalcUrl,
+    apiKey,
+    apiKeyAuth: oneOf('COCALC_API_KEY_AUTH', ['basic', 'bearer'] as const, 'basic'),
+    v1Form: flag('COCALC_API_V1_FORM', false),
+    api: oneOf('COCALC_API', ['auto', 'v1', 'modern'] as const, 'auto'),
+    signIn: oneOf('COCALC_SIGN_IN', ['auto', 'url', 'impersonate'] as const, 'auto'),
+    dataDir: resolve(get('COCALC_EMBED_DATA_DIR') ?? resolve(REPO_DIR, 'data')),
+    port: int('PORT', 8787, 0, 65_535),
+    host: get('HOST') ?? '127.0.0.1',
+    projectMode: oneOf('COCALC_EMBED_PROJECT_MODE', ['per-user', 'per-notebook'] as const, 'per-user'),
+    templateDir: templateProjectId ? null : templateDir,
+    templateProjectId,
+    templatePaths,
+    sessionSecret: secretSetting ?? randomBytes(32).toString('base64url'),
+    sessionSecretGenerated: secretSetting === undefined,
+    demoAuth: flag('COCALC_EMBED_DEMO_AUTH', false),
+    demoUsers,
+    userAuth: oneOf('COCALC_EMBED_USER_AUTH', ['admin', 'password'] as const, 'admin'),
+    tokenTtlSeconds: ttl,
+    upstreamTimeoutMs: int('COCALC_UPSTREAM_TIMEOUT_MS', 10_000, 100, 14_000),
+    upstreamMaxConcurrency: int('COCALC_UPSTREAM_MAX_CONCURRENCY', 20, 1, 1000),
+    upstreamMaxQueue: int('COCALC_UPSTREAM_MAX_QUEUE', 100, 0, 100_000),
+    breakerThreshold: int('COCALC_BREAKER_THRESHOLD', 5, 1, 1000),
+    breakerCooldownMs: int('COCALC_BREAKER_COOLDOWN_MS', 30_000, 100, 600_000),
+    rateUserPerMinute: int('COCALC_EMBED_RATE_USER_PER_MIN', 10, 1, 1_000_000),
+    rateUserBurst: int('COCALC_EMBED_RATE_USER_BURST', 5, 1, 1_000_000),
+    rateIpPerMinute: int('COCALC_EMBED_RATE_IP_PER_MIN', 60, 1, 10_000_000),
+    rateIpBurst: int('COCALC_EMBED_RATE_IP_BURST', 30, 1, 10_000_000),
+    trustProxy: flag('COCALC_EMBED_TRUST_PROXY', false),
+    allowSameSite: flag('COCALC_EMBED_ALLOW_SAME_SITE', true),
+    projectStartTtlSeconds: int('COCALC_EMBED_PROJECT_START_TTL_SECONDS', 600, 0, 86_400),
+    emailDomain,
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

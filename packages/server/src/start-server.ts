@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createTokenApp, type TokenApp, type TokenAppOptions } from './token-app.js';
+
+/** Options of {@link startServer}: the app's options plus where to listen. */
+export interface StartServerOptions extends TokenAppOptions {
+  /** Port; default `config.port`. `0` picks a free one (tests). */
+  port?: number;
+  /** Interface; default `config.host` (127.0.0.1). */
+  host?: string;
+}
+
+/** A listening token backend. */
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  /** The Hono app behind it. */
+  readonly app: TokenApp;
+  /**
+   * Graceful shutdown (security-reference.md T17, D11, G11): `/readyz` turns 503 at once, the
+   * listener stops accepting, in-flight requests get up to the upstream timeout + 2 s to finish,
+   * then remaining connections are cut and the store is closed. Resolves `true` if it drained.
+   */
+  close(): Promise<boolean>;
+}
+
+/** Starts the token backend on a Node HTTP server. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const app = createTokenApp(options);
+  const port = options.port ?? options.config.port;
+  const hostname = options.host ?? options.config.host;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname }, () => resolve(s as Server)) as Server;
+    s.once('error', reject);
+  });
+  // Keep-alive sockets must not outlive a drain: Node ≥ 19 closes idle ones on server.close().
+  server.keepAliveTimeout = 5_000;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<boolean> | undefined;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    app,
+    close() {
+      closing ??= (async () => {
+        app.embed.startDraining();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const drained = await app.embed.waitIdle(options.config.upstreamTimeoutMs + 2_000);
+        server.closeAllConnections();
+        await closed;
+        await app.embed.close();
+        return drained;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,299 @@
+import { PROJECT_NAME_PATTERN, TOKEN_REQUEST_HEADER, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
+import { Hono, type Context } from 'hono';
+import { ApiErrorCode } from './api-error-code.js';
+import { createDemoAuth, type Authenticate } from './demo-auth.js';
+import type { EmbedStore } from './embed-store.js';
+import type { ServerConfig } from './load-config.js';
+import { silentLogger, type Logger } from './logger.js';
+import { RateLimiter } from './rate-limiter.js';
+import { SqliteEmbedStore } from './sqlite-embed-store.js';
+import { TokenService } from './token-service.js';
+import { UpstreamError } from './upstream-error.js';
+
+/** Options of {@link createTokenApp}. */
+export interface TokenAppOptions {
+  /** Validated configuration ({@link loadConfig}). */
+  config: ServerConfig;
+  /** The mapping store; default a {@link SqliteEmbedStore} in `config.dataDir`. */
+  store?: EmbedStore;
+  /**
+   * Who the site's user is. Default: the demo cookie when `config.demoAuth`, else nobody (every
+   * mint answers 401 until the site plugs in its own session check).
+   */
+  authenticate?: Authenticate;
+  /** Structured logger; default silent. */
+  logger?: Logger;
+  /** `fetch` used for CoCalc calls; default the global one. */
+  fetch?: typeof fetch;
+  /** Client address for per-IP limits when not running under `@hono/node-server`. */
+  clientAddress?: (request: Request) => string | undefined;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Lifecycle hooks the Node server (and tests) use. */
+export interface TokenAppRuntime {
+  /** The core service (clients, provisioning). */
+  readonly service: TokenService;
+  /** The store in use. */
+  readonly store: EmbedStore;
+  /** Requests being handled right now. */
+  readonly inFlight: number;
+  /** Whether {@link startDraining} was called: `/readyz` answers 503 and new mints are refused. */
+  readonly draining: boolean;
+  /** Flips readiness to 503 at once (SIGTERM). */
+  startDraining(): void;
+  /** Resolves when no request is in flight, or after `timeoutMs`; `true` when drained. */
+  waitIdle(timeoutMs: number): Promise<boolean>;
+  /** Closes the store if the app opened it. */
+  close(): Promise<void>;
+}
+
+/** A Hono app (use `.fetch` as a standard `(Request) => Promise<Response>` handler) plus its runtime. */
+export type TokenApp = Hono & { readonly embed: TokenAppRuntime };
+
+const MAX_BODY_BYTES = 8 * 1024;
+const ALLOWED_FIELDS = new Set(['path', 'project']);
+const SECURITY_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * Builds the token backend as a Hono app: `POST /api/cocalc/token` (protocol `TokenResponse`),
+ * `/healthz`, `/readyz`, and with demo auth `/api/demo/{login,whoami,logout}`. Every response
+ * carries `no-store`, `nosniff` and `frame-ancestors 'none'`; no CORS header is ever sent, so
+ * foreign origins cannot read anything (security-reference.md T13, D5–D7).
+ */
+export function createTokenApp(options: TokenAppOptions): TokenApp {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? SqliteEmbedStore.inDataDir(config.dataDir);
+  const service = new TokenService({ config, store, logger, fetch: options.fetch, now: options.now });
+  const demo = config.demoAuth ? createDemoAuth({ secret: config.sessionSecret, users: config.demoUsers, now: options.now }) : undefined;
+  const authenticate: Authenticate = options.authenticate ?? demo?.authenticate ?? (async () => null);
+  const userLimit = new RateLimiter({ perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
+  const ipLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
+
+  let inFlight = 0;
+  let draining = false;
+  let idleWaiters: Array<() => void> = [];
+
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) {
+        for (const resolve of idleWaiters) resolve();
+        idleWaiters = [];
+      }
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+      // Never let a CORS header through, whatever a handler or proxy did (D6).
+      c.res.headers.delete('access-control-allow-origin');
+      c.res.headers.delete('access-control-allow-credentials');
+    }
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) =>
+    draining ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ready', breaker: service.transport.breaker.state }),
+  );
+
+  app.all('/api/cocalc/token', async (c) => {
+    if (draining) return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
+    const refused = checkCsrf(c, config.allowSameSite);
+    if (refused) return refused;
+
+    const ip = clientIp(c, config.trustProxy, options.clientAddress);
+    const byIp = ipLimit.take(ip);
+    if (!byIp.allowed) {
+      logger.warn('rate limited', { scope: 'ip', ip });
+      return fail(c, 429, 'RATE_LIMITED', 'Too many token requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
+    }
+    const who = await authenticate(c.req.raw);
+    if (!who || typeof who.userId !== 'string' || who.userId.length === 0 || who.userId.length > 200) {
+      return fail(c, 401, 'UNAUTHENTICATED', 'Sign in to this site first.');
+    }
+    const byUser = userLimit.take(who.userId);
+    if (!byUser.allowed) {
+      logger.warn('rate limited', { scope: 'user', userId: who.userId });
+      return fail(c, 429, 'RATE_LIMITED', 'Too many token requests for this user.', { 'retry-after': String(byUser.retryAfterSeconds) });
+    }
+
+    const body = await readJsonBody(c);
+    if ('error' in body) return body.error;
+    const request = validateTokenRequest(body.value);
+    if (typeof request === 'string') return fail(c, 400, 'BAD_REQUEST', request);
+
+    const started = Date.now();
+    try {
+      const answer = await service.mint(who.userId, request.path, request.project);
+      logger.info('minted token', { userId: who.userId, projectId: answer.projectId, ms: Date.now() - started });
+      return c.json(answer, 200);
+    } catch (error) {
+      return upstreamFailure(c, error, logger, who.userId);
+    }
+  });
+
+  if (demo) {
+    app.all('/api/demo/login', async (c) => {
+      const refused = checkCsrf(c, config.allowSameSite);
+      if (refused) return refused;
+      const body = await readJsonBody(c);
+      if ('error' in body) return body.error;
+      const user = isPlainObject(body.value) ? body.value.user : undefined;
+      if (!demo.isAllowed(user)) return fail(c, 400, 'BAD_REQUEST', `Unknown demo user; try one of: ${config.demoUsers.join(', ')}.`);
+      c.header('set-cookie', demo.loginCookie(user, isHttps(c, config.trustProxy)));
+      return c.json({ user });
+    });
+    app.get('/api/demo/whoami', async (c) => c.json({ user: (await demo.authenticate(c.req.raw))?.userId ?? null }));
+    app.all('/api/demo/logout', async (c) => {
+      const refused = checkCsrf(c, config.allowSameSite, false);
+      if (refused) return refused;
+      c.header('set-cookie', demo.logoutCookie(isHttps(c, config.trustProxy)));
+      return c.json({ user: null });
+    });
+  }
+
+  app.notFound((c) => fail(c, 404, 'NOT_FOUND', 'No such endpoint.'));
+  app.onError((error, c) => {
+    logger.error('unhandled error', { error });
+    return fail(c, 500, 'INTERNAL', 'Internal error.');
+  });
+
+  const runtime: TokenAppRuntime = {
+    service,
+    store,
+    get inFlight() {
+      return inFlight;
+    },
+    get draining() {
+      return draining;
+    },
+    startDraining() {
+      draining = true;
+    },
+    waitIdle(timeoutMs) {
+      if (inFlight === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+    async close() {
+      if (ownsStore) await store.close();
+    },
+  };
+  return Object.assign(app, { embed: runtime });
+}
+
+/**
+ * The CSRF gate shared by every state-changing endpoint: POST only (405), no cross-site Fetch
+ * Metadata (403), the custom header (403: a form cannot set it, a cross-site fetch needs a
+ * preflight we never grant), and a JSON body (415).
+ */
+function checkCsrf(c: Context, allowSameSite: boolean, needsJson = true): Response | undefined {
+  if (c.req.method !== 'POST') return fail(c, 405, 'METHOD_NOT_ALLOWED', 'Use POST.', { allow: 'POST' });
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined && !(site === 'same-origin' || site === 'none' || (allowSameSite && site === 'same-site'))) {
+    return fail(c, 403, 'FORBIDDEN', 'Cross-site requests are refused.');
+  }
+  if (!c.req.header(TOKEN_REQUEST_HEADER)) return fail(c, 403, 'FORBIDDEN', `The ${TOKEN_REQUEST_HEADER} header is required.`);
+  if (needsJson && !/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+    return fail(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json.');
+  }
+  return undefined;
+}
+
+async function readJsonBody(c: Context): Promise<{ value: unknown } | { error: Response }> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return { error: fail(c, 413, 'PAYLOAD_TOO_LARGE', 'The body is too large.') };
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch {
+    return { error: fail(c, 400, 'BAD_REQUEST', 'The body could not be read.') };
+  }
+  if (text.length > MAX_BODY_BYTES) return { error: fail(c, 413, 'PAYLOAD_TOO_LARGE', 'The body is too large.') };
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return { error: fail(c, 400, 'BAD_REQUEST', 'The body is not valid JSON.') };
+  }
+}
+
+/**
+ * Accepts exactly `{path, project?}`. Anything naming a CoCalc account or project (account_id,
+ * user_account_id, email, projectId…) or any other field is refused: the account comes only
+ * from the server-side mapping (security-reference.md T14, D4).
+ */
+function validateTokenRequest(value: unknown): { path: string; project: string | undefined } | string {
+  if (!isPlainObject(value)) return 'The body must be a JSON object {path, project?}.';
+  const extra = Object.keys(value).filter((k) => !ALLOWED_FIELDS.has(k));
+  if (extra.length > 0) {
+    return `Unexpected field(s) ${extra.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}: the CoCalc account and project come from the server.`;
+  }
+  const problem = projectPathProblem(value.path);
+  if (problem) return `"path" ${problem}.`;
+  if (value.project !== undefined && (typeof value.project !== 'string' || !PROJECT_NAME_PATTERN.test(value.project))) {
+    return '"project" must be 1–64 letters, digits, ".", "_" or "-".';
+  }
+  return { path: value.path as string, project: value.project as string | undefined };
+}
+
+function upstreamFailure(c: Context, error: unknown, logger: Logger, userId: string): Response {
+  if (!(error instanceof UpstreamError)) {
+    logger.error('mint failed', { userId, error });
+    return fail(c, 500, 'INTERNAL', 'Internal error.');
+  }
+  logger.warn('upstream failure', {
+    userId,
+    endpoint: error.endpoint,
+    kind: error.kind,
+    status: error.status,
+    upstreamMessage: error.upstreamMessage,
+  });
+  switch (error.kind) {
+    case 'timeout':
+      return fail(c, 504, 'UPSTREAM_TIMEOUT', 'CoCalc did not answer in time.');
+    case 'network':
+      return fail(c, 503, 'UPSTREAM_UNAVAILABLE', 'CoCalc could not be reached.', { 'retry-after': '5' });
+    case 'unavailable':
+      return fail(c, 503, 'UPSTREAM_UNAVAILABLE', 'CoCalc is unavailable; try again later.', {
+        'retry-after': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))),
+      });
+    default:
+      return fail(c, 502, 'UPSTREAM_ERROR', 'CoCalc answered with an error.');
+  }
+}
+
+function fail(c: Context, status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): Response {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return c.json({ error: { code, message } }, status as 400);
+}
+
+function clientIp(c: Context, trustProxy: boolean, custom?: (r: Request) => string | undefined): string {
+  if (trustProxy) {
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    if (hops.length > 0) return hops[hops.length - 1]!;
+  }
+  const fromCustom = custom?.(c.req.raw);
+  if (fromCustom) return fromCustom;
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+function isHttps(c: Context, trustProxy: boolean): boolean {
+  if (trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
+  return new URL(c.req.url).protocol === 'https:';
+}

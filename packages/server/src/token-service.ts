@@ -1,0 +1,154 @@
+import type { SignInEra, TokenResponse } from '@cocalc-embed/protocol';
+import { CircuitBreaker } from './circuit-breaker.js';
+import type { ApiGeneration, CocalcApi } from './cocalc-api.js';
+import { CocalcModernClient } from './cocalc-modern-client.js';
+import { CocalcV1Client } from './cocalc-v1-client.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { detectApiGeneration } from './detect-api-generation.js';
+import type { EmbedStore } from './embed-store.js';
+import type { ServerConfig } from './load-config.js';
+import { silentLogger, type Logger } from './logger.js';
+import { Provisioner } from './provisioner.js';
+import { SingleFlight } from './single-flight.js';
+import { readTemplateFolder, type TemplateSource } from './template-source.js';
+import { UpstreamTransport } from './upstream-transport.js';
+
+/** Options of {@link TokenService}. */
+export interface TokenServiceOptions {
+  config: ServerConfig;
+  store: EmbedStore;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** What one upstream mint produced; shared by every request that joined the same flight. */
+interface Mint {
+  readonly token: string;
+  readonly expiresAtMs: number;
+  readonly projectId: string;
+}
+
+/**
+ * The backend's core, independent of HTTP: picks the CoCalc API (configured or detected, then
+ * cached), provisions the user's account and project, starts the project and mints a token, with
+ * one upstream mint per (user, project) at a time.
+ */
+export class TokenService {
+  /** Shared upstream transport (breaker, timeout, concurrency cap). */
+  readonly transport: UpstreamTransport;
+  /** Provisioning steps, also used by the CLI. */
+  readonly provisioner: Provisioner;
+  private readonly config: ServerConfig;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly mintFlight = new SingleFlight<Mint>();
+  private apiPromise: Promise<CocalcApi> | undefined;
+  private generation: ApiGeneration | undefined;
+
+  constructor(options: TokenServiceOptions) {
+    this.config = options.config;
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    this.transport = new UpstreamTransport({
+      cocalcUrl: this.config.cocalcUrl,
+      apiKey: this.config.apiKey,
+      auth: this.config.apiKeyAuth,
+      timeoutMs: this.config.upstreamTimeoutMs,
+      breaker: new CircuitBreaker({ threshold: this.config.breakerThreshold, cooldownMs: this.config.breakerCooldownMs, now: this.now }),
+      limiter: new ConcurrencyLimiter(this.config.upstreamMaxConcurrency, this.config.upstreamMaxQueue),
+      fetch: options.fetch,
+      logger: this.logger,
+    });
+    this.provisioner = new Provisioner({
+      api: () => this.api(),
+      store: options.store,
+      site: this.config.cocalcUrl,
+      template: templateOf(this.config),
+      emailDomain: this.config.emailDomain,
+      startTtlMs: this.config.projectStartTtlSeconds * 1000,
+      logger: this.logger,
+      now: this.now,
+    });
+  }
+
+  /**
+   * The CoCalc API client: the configured generation, or the detected one. Detection is cached
+   * once it succeeds; a failed detection is forgotten so the next request tries again.
+   */
+  api(): Promise<CocalcApi> {
+    if (!this.apiPromise) {
+      this.apiPromise = (async () => {
+        const generation = this.config.api === 'auto' ? await detectApiGeneration(this.transport) : this.config.api;
+        if (this.config.api === 'auto') this.logger.info('detected CoCalc API', { generation });
+        this.generation = generation;
+        return generation === 'v1'
+          ? new CocalcV1Client(this.transport, { form: this.config.v1Form })
+          : new CocalcModernClient(this.transport);
+      })();
+      this.apiPromise.catch(() => {
+        this.apiPromise = undefined;
+      });
+    }
+    return this.apiPromise;
+  }
+
+  /** The sign-in era the element must use: configured, or v1 ⇒ `url`, modern ⇒ `impersonate`. */
+  async signInEra(): Promise<SignInEra> {
+    if (this.config.signIn !== 'auto') return this.config.signIn;
+    const api = await this.api();
+    return api.generation === 'v1' ? 'url' : 'impersonate';
+  }
+
+  /** The generation in use, once known. */
+  get apiGeneration(): ApiGeneration | undefined {
+    return this.generation;
+  }
+
+  /** Which stored project a request maps to (see README "Projects"). */
+  projectKey(path: string, project: string | undefined): string {
+    const name = project ?? 'default';
+    return this.config.projectMode === 'per-notebook' ? `${name}:${path}` : name;
+  }
+
+  /**
+   * Provisions (first time only), starts the project if it may be idle, and mints a token for the
+   * mapped account. Concurrent calls for the same user and project share one upstream mint.
+   */
+  async mint(userId: string, path: string, project: string | undefined): Promise<TokenResponse> {
+    const projectKey = this.projectKey(path, project);
+    const [mint, signIn] = await Promise.all([
+      this.mintFlight.run(`${userId}\u0000${projectKey}`, () => this.mintUpstream(userId, projectKey)),
+      this.signInEra(),
+    ]);
+    const now = this.now();
+    return {
+      token: mint.token,
+      expiresAt: new Date(mint.expiresAtMs).toISOString(),
+      expiresIn: Math.max(0, Math.floor((mint.expiresAtMs - now) / 1000)),
+      cocalcUrl: this.config.cocalcUrl,
+      projectId: mint.projectId,
+      path,
+      signIn,
+    };
+  }
+
+  private async mintUpstream(userId: string, projectKey: string): Promise<Mint> {
+    const api = await this.api();
+    const account = await this.provisioner.ensureAccount(userId);
+    const project = await this.provisioner.ensureProject(account, projectKey);
+    const password = this.config.userAuth === 'admin' ? '' : account.password;
+    const startedBefore = this.now();
+    // Start and mint in parallel: the token is only handed out if the start worked too.
+    const [token] = await Promise.all([api.mintAuthToken(account.accountId, password), this.provisioner.ensureStarted(project)]);
+    const ttl = this.config.tokenTtlSeconds ?? (api.generation === 'v1' ? 12 * 3600 : 24 * 3600);
+    // Count the lifetime from before the call: CoCalc set its expiry no earlier than that.
+    return { token, expiresAtMs: startedBefore + ttl * 1000, projectId: project.projectId };
+  }
+}
+
+function templateOf(config: ServerConfig): TemplateSource {
+  if (config.templateProjectId) return { kind: 'project', projectId: config.templateProjectId, paths: config.templatePaths };
+  if (config.templateDir) return readTemplateFolder(config.templateDir);
+  return { kind: 'none' };
+}
