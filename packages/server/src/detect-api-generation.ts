@@ -29,6 +29,10 @@ export async function detectApiGeneration(transport: UpstreamTransport): Promise
     return 'modern';
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
+    // The bridge answered JSON but does not know system.ping (older or trimmed builds): it is
+    // still the conat bridge, so the server is modern.
+    if (error.kind === 'semantic' && /unknown .*function/i.test(error.upstreamMessage ?? '')) return 'modern';
+    if (error.kind === 'semantic' && /api key|signed in/i.test(error.upstreamMessage ?? '')) throw error;
     if (error.kind === 'semantic' || error.kind === 'invalid' || error.kind === 'http') {
       throw new UpstreamError('invalid', 'detect', 'CoCalc answered neither API v1 ping nor the conat hub', {
         status: error.status ?? v1Failure.status,

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
+import { createLogger } from './logger.js';
+
+const key = () => `sk-${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x').slice(0, 24)}`;
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ COCALC_API_KEY: key() });
+    assert.equal(config.port, 8787);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.cocalcUrl, 'http://localhost:5180');
+    assert.equal(config.api, 'auto');
+    assert.equal(config.signIn, 'auto');
+    assert.equal(config.projectMode, 'per-user');
+    assert.equal(config.demoAuth, false, 'demo auth is off unless configured');
+    assert.equal(config.upstreamTimeoutMs, 10_000);
+    assert.equal(config.rateUserPerMinute, 10);
+    assert.equal(config.rateUserBurst, 5);
+    assert.equal(config.breakerThreshold, 5);
+    assert.equal(config.breakerCooldownMs, 30_000);
+    assert.match(config.dataDir, /\/data$/);
+  });
+
+  it('fails closed without an API key', () => {
+    assert.throws(() => loadConfig({}), (e: unknown) => e instanceof ConfigError && e.variables.includes('COCALC_API_KEY'));
+  });
+
+  it('refuses a malformed key without echoing it', () => {
+    const bad = 'not-a-key-but-a-secret-value-123';
+    try {
+      loadConfig({ COCALC_API_KEY: bad });
+      assert.fail('should throw');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.ok(!error.message.includes(bad));
+      assert.match(error.message, /COCALC_API_KEY/);
+    }
+  });
+
+  it('collects every problem and never echoes values', () => {
+    const secret = 'short-secret';
+    try {
+      loadConfig({
+        COCALC_API_KEY: key(),
+        COCALC_URL: 'ftp://x',
+        PORT: 'eighty',
+        COCALC_API: 'v3',
+        COCALC_EMBED_SESSION_SECRET: secret,
+        COCALC_UPSTREAM_TIMEOUT_MS: '20000',
+      });
+      assert.fail('should throw');
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(
+        [...error.variables].sort(),
+        ['COCALC_API', 'COCALC_EMBED_SESSION_SECRET', 'COCALC_UPSTREAM_TIMEOUT_MS', 'COCALC_URL', 'PORT'].sort(),
+      );
+      assert.ok(!error.message.includes(secret));
+    }
+  });
+
+  it('refuses an upstream timeout of 15 s or more (CoCalc times out at 15 s itself)', () => {
+    assert.throws(() => loadConfig({ COCALC_API_KEY: key(), COCALC_UPSTREAM_TIMEOUT_MS: '15000' }), ConfigError);
+  });
+});
+
+describe('createLogger', () => {
+  it('writes JSON lines and redacts keys, tokens and secret fields wherever they appear', () => {
+    const lines: string[] = [];
+    const apiKey = key();
+    const logger = createLogger({ write: (l) => lines.push(l), secrets: [apiKey] });
+    const token = randomBytes(12).toString('hex');
+    logger.info('hello', {
+      token,
+      password: 'hunter2hunter2',
+      nested: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`, text: `key ${apiKey} tok ${token}` },
+      error: Object.assign(new Error(`upstream said ${apiKey}`), { code: 'E' }),
+    });
+    assert.equal(lines.length, 1);
+    const out = lines[0]!;
+    JSON.parse(out);
+    assert.ok(!out.includes(apiKey));
+    assert.ok(!out.includes(token));
+    assert.ok(!out.includes('hunter2'));
+    assert.ok(!out.includes(Buffer.from(`${apiKey}:`).toString('base64')));
+  });
+
+  it('drops lines below the level', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', write: (l) => lines.push(l) });
+    logger.info('no');
+    logger.warn('yes');
+    assert.equal(lines.length, 1);
+  });
+});
