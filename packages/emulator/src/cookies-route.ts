@@ -1,0 +1,29 @@
+import type { EmulatorContext } from './emulator-context.js';
+import type { EmulatorRequest } from './http-io.js';
+import { appendSetCookie, serializeCookie, sendText } from './http-io.js';
+
+const SIX_MONTHS_MS = 1000 * 24 * 3600 * 30 * 6;
+
+/**
+ * `GET {base}/cookies?set=<name>&value=<v>` (era A–C, `hub/servers/app/set-cookies.ts`): the
+ * browser asks the hub to set a cookie, with CoCalc's `COOKIE_OPTIONS` (`Secure; SameSite=None`,
+ * HttpOnly, Path=/) and a 6-month max-age. Like CoCalc it sets whatever name it is given; names
+ * and values that are not valid cookie syntax are refused (the `cookies` package throws) so no
+ * attribute can be injected.
+ */
+export function handleCookies(_ctx: EmulatorContext, req: EmulatorRequest): void {
+  const name = req.query.get('set');
+  if (name) {
+    const value = req.query.get('value') ?? '';
+    let header: string;
+    try {
+      header = serializeCookie(name, value, { maxAgeMs: SIX_MONTHS_MS, httpOnly: true, secure: true, sameSite: 'none' });
+    } catch (err) {
+      sendText(req.res, 500, `TypeError: ${(err as Error).message}`);
+      return;
+    }
+    appendSetCookie(req.res, header);
+  }
+  req.res.writeHead(200, { 'content-length': 0 });
+  req.res.end();
+}

@@ -1,0 +1,8 @@
+/**
+ * CoCalc's `split_iframe_comm_hosts` (cocalc-reference.md §1.2, HEAD): every run of lowercase
+ * letters, digits, `.` and `-`. Anything else, including uppercase letters and `:`, separates
+ * tokens, so ports cannot be expressed.
+ */
+export function splitIframeCommHosts(hosts: string | null | undefined): string[] {
+  return (hosts ?? '').match(/[a-z0-9.-]+/g) || [];
+}
