@@ -1,0 +1,119 @@
+import {
+  CocalcError,
+  parseApiErrorBody,
+  parseTokenResponse,
+  TOKEN_REQUEST_HEADER,
+  type TokenRequest,
+  type TokenResponse,
+} from '@cocalc-embed/protocol';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Largest token-endpoint body we read; a real answer is a few hundred bytes. */
+const MAX_BODY_CHARS = 64 * 1024;
+
+/** Options of {@link fetchToken}. */
+export interface FetchTokenOptions {
+  /** Aborts the request (the caller gave up): rejects `ABORTED`. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds before the attempt rejects `TOKEN_TIMEOUT`. */
+  readonly timeoutMs: number;
+  /** The `fetch` to use (tests inject one). */
+  readonly fetch: typeof fetch;
+}
+
+/**
+ * One attempt at `POST {endpoint}` with `{path, project?}`. Every way it can go wrong becomes a typed
+ * `CocalcError`: unreachable (TOKEN_UNAVAILABLE), slow (TOKEN_TIMEOUT), 401/403/4xx (TOKEN_REJECTED),
+ * 429 (RATE_LIMITED with `retryAfterMs`), 5xx (UPSTREAM_ERROR), and anything that is not a valid
+ * token response — HTML, bad JSON, no token, a malformed token (TOKEN_INVALID). Bodies are never
+ * echoed into messages: a proxy's HTML error page must not end up in the DOM.
+ */
+export async function fetchToken(endpoint: string, request: TokenRequest, options: FetchTokenOptions): Promise<TokenResponse> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const onAbort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (options.signal?.aborted) throw aborted();
+    let response: Response;
+    try {
+      response = await options.fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', [TOKEN_REQUEST_HEADER]: '1' },
+        body: JSON.stringify(request.project === undefined ? { path: request.path } : { path: request.path, project: request.project }),
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+    } catch (cause) {
+      throw failure(cause);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      throw failure(cause);
+    }
+    if (!response.ok) throw httpError(response, text);
+    const type = response.headers.get('content-type') ?? '';
+    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+      throw new CocalcError('TOKEN_INVALID', `The token endpoint answered ${describeType(type)} instead of JSON.`, {
+        details: { status: response.status, contentType: type.slice(0, 100) },
+      });
+    }
+    if (text.length > MAX_BODY_CHARS) {
+      throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered an oversized body.', { details: { status: response.status } });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (cause) {
+      throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered invalid JSON.', { cause, details: { status: response.status } });
+    }
+    return parseTokenResponse(data);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  function failure(cause: unknown): CocalcError {
+    if (options.signal?.aborted) return aborted();
+    if (timedOut) {
+      return new CocalcError('TOKEN_TIMEOUT', `The token endpoint did not answer within ${options.timeoutMs} ms.`, { cause });
+    }
+    return new CocalcError('TOKEN_UNAVAILABLE', 'The token endpoint could not be reached.', { cause });
+  }
+}
+
+function aborted(): CocalcError {
+  return new CocalcError('ABORTED', 'The token request was cancelled.');
+}
+
+function httpError(response: Response, text: string): CocalcError {
+  const status = response.status;
+  let serverError: { code: string; message: string } | undefined;
+  try {
+    serverError = parseApiErrorBody(JSON.parse(text));
+  } catch {
+    serverError = undefined; // HTML from a proxy, or nothing: never shown.
+  }
+  const details = { status, ...(serverError ? { serverCode: serverError.code } : {}) };
+  const said = serverError ? `: ${serverError.message}` : '';
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  if (status === 429) {
+    return new CocalcError('RATE_LIMITED', `The token endpoint asked to slow down (HTTP 429)${said}`, { details, retryAfterMs });
+  }
+  if (status >= 500) {
+    return new CocalcError('UPSTREAM_ERROR', `The token endpoint failed (HTTP ${status})${said}`, { details, retryAfterMs });
+  }
+  return new CocalcError('TOKEN_REJECTED', `The token endpoint refused the request (HTTP ${status})${said}`, { details });
+}
+
+function describeType(type: string): string {
+  if (type === '') return 'a body without content type';
+  return JSON.stringify(type.split(';')[0]!.trim().slice(0, 60));
+}

@@ -1,0 +1,61 @@
+import { CocalcError } from '@cocalc-embed/protocol';
+import { createKioskFrame, navigateFrame } from './kiosk-frame.js';
+
+/** Timing bounds of {@link impersonateSignIn}. */
+export interface ImpersonateOptions {
+  /** Cancels the sign-in; the throw-away frame is removed either way. */
+  readonly signal: AbortSignal;
+  /** Ms to wait for the impersonate page's first load (default 15 000). */
+  readonly loadTimeoutMs?: number;
+  /**
+   * Ms to wait after the first load for the second one (CoCalc's client-side redirect to `/app`);
+   * the cookies are already set by the first response, so this is only politeness (default 3 000).
+   */
+  readonly redirectTimeoutMs?: number;
+}
+
+/**
+ * Era D sign-in (CoCalc ≥ 2024-10-19): loads `{base}/auth/impersonate?auth_token=…` in a hidden,
+ * throw-away iframe inside `container`, waits for its load and the redirect's load (or a bound),
+ * then removes it. The cookies it set sign the kiosk frame in; the token never touches the kiosk
+ * frame or any `src` attribute.
+ */
+export async function impersonateSignIn(container: Node, url: string, options: ImpersonateOptions): Promise<void> {
+  const frame = createKioskFrame('CoCalc sign-in');
+  frame.removeAttribute('part');
+  frame.setAttribute('aria-hidden', 'true');
+  frame.setAttribute('tabindex', '-1');
+  frame.className = 'sign-in-frame';
+  const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
+  const redirectTimeoutMs = options.redirectTimeoutMs ?? 3_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onLoad: (() => void) | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    container.appendChild(frame);
+    await new Promise<void>((resolve, reject) => {
+      let loads = 0;
+      onLoad = () => {
+        loads++;
+        clearTimeout(timer);
+        if (loads >= 2) resolve();
+        else timer = setTimeout(resolve, redirectTimeoutMs);
+      };
+      onAbort = () => reject(new CocalcError('ABORTED', 'Sign-in was cancelled.'));
+      if (options.signal.aborted) return onAbort();
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      timer = setTimeout(
+        () => reject(new CocalcError('READY_TIMEOUT', `CoCalc's sign-in page did not load within ${loadTimeoutMs} ms.`)),
+        loadTimeoutMs,
+      );
+      // Listen only after the synchronous about:blank load of the freshly inserted frame.
+      frame.addEventListener('load', onLoad);
+      navigateFrame(frame, url);
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onLoad) frame.removeEventListener('load', onLoad);
+    if (onAbort) options.signal.removeEventListener('abort', onAbort);
+    frame.remove();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The kiosk iframe's `sandbox` tokens: scripts and same-origin (CoCalc is an app with cookies),
+ * forms, popups (CoCalc opens help and raw files in new tabs), downloads and modals (notebook
+ * downloads, confirm dialogs). Deliberately NOT `allow-top-navigation*`: CoCalc content, or a
+ * script injected into it, must never navigate the host page (security-reference T10, B7). Not
+ * `allow-popups-to-escape-sandbox` either: popups stay as constrained as the frame.
+ */
+export const KIOSK_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-downloads allow-modals';
+
+/** Permissions policy for the kiosk: notebook copy/paste and full-screen output, nothing else. */
+export const KIOSK_ALLOW = 'clipboard-read; clipboard-write; fullscreen';
+
+/** Creates a kiosk iframe with the hardened attribute set and no `src` (see {@link navigateFrame}). */
+export function createKioskFrame(title: string): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.setAttribute('part', 'frame');
+  frame.setAttribute('title', title);
+  frame.setAttribute('sandbox', KIOSK_SANDBOX);
+  frame.setAttribute('allow', KIOSK_ALLOW);
+  // The kiosk URL may hold a token (url era): never send it as a Referer (RFC 9700 §4.2.4).
+  frame.setAttribute('referrerpolicy', 'no-referrer');
+  return frame;
+}
+
+/**
+ * Navigates a connected iframe to `url` without ever writing `url` into its `src` attribute.
+ *
+ * Why: in the `url` sign-in era the kiosk URL carries the token, and a `src` attribute keeps it in
+ * the host DOM (outerHTML, devtools, session-replay scripts) for the iframe's whole life. Removing
+ * or rewriting the attribute later is not an option: per HTML, changing or removing `src` navigates
+ * the frame again (a reload, or about:blank). Navigating the frame's initial about:blank document
+ * with `location.replace` instead loads the same URL, leaves the attribute absent, and, being a
+ * replacement, adds no entry to the joint session history (so Back never re-opens the token URL).
+ *
+ * Residual exposure we cannot remove from the host side (documented in the README): the token URL
+ * still appears in the kiosk's own address until CoCalc strips it (eras B/C do, with a pushState
+ * inside the frame), in the host's Resource Timing entries for the frame navigation, and in
+ * CoCalc's access logs. Short token lifetimes and backend revocation bound that exposure.
+ */
+export function navigateFrame(frame: HTMLIFrameElement, url: string): void {
+  const win = frame.contentWindow;
+  if (!win) throw new Error('navigateFrame: the iframe is not connected to a document');
+  win.location.replace(url);
+}

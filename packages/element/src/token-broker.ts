@@ -1,0 +1,179 @@
+import { CocalcError, DEFAULT_TOKEN_ENDPOINT, type TokenResponse } from '@cocalc-embed/protocol';
+import { fetchToken } from './fetch-token.js';
+
+/** A token as the element holds it: the validated answer plus when it stops being usable. */
+export interface TokenGrant {
+  /** The validated token response. */
+  readonly response: TokenResponse;
+  /**
+   * `performance.now()` at which the token expires: the time the answer arrived plus the server's
+   * `expiresIn`. A monotonic clock on purpose: the page's wall clock may be wrong or jump.
+   */
+  readonly expiresAtMs: number;
+}
+
+/** What the broker is asked for. */
+export interface TokenBrokerRequest {
+  /** Token endpoint URL (same-origin path in the common case). */
+  readonly endpoint: string;
+  /** File path. */
+  readonly path: string;
+  /** Optional project name. */
+  readonly project?: string;
+}
+
+/** Options of {@link TokenBroker}; every default is the production value. */
+export interface TokenBrokerOptions {
+  /** Per-attempt timeout in ms (default 10 000, security-reference G2). */
+  readonly timeoutMs?: number;
+  /** Retries after the first attempt, for retryable failures only (default 3). */
+  readonly maxRetries?: number;
+  /** First backoff delay in ms, doubled per retry: 1 s, 2 s, 4 s by default. */
+  readonly retryBaseMs?: number;
+  /** Random jitter in [0, 1) (tests inject a fixed one). */
+  readonly random?: () => number;
+  /** `fetch` to use; defaults to the page's, looked up at call time (never at import time). */
+  readonly fetch?: typeof fetch;
+  /** Monotonic clock in ms; defaults to `performance.now()`. */
+  readonly now?: () => number;
+}
+
+/** Codes worth another attempt at the endpoint; TOKEN_INVALID is not: the same backend would answer the same. */
+const RETRY_CODES: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'RATE_LIMITED', 'UPSTREAM_ERROR']);
+
+interface Flight {
+  readonly promise: Promise<TokenGrant>;
+  readonly abort: AbortController;
+  waiters: number;
+}
+
+/**
+ * Page-wide token broker: elements asking for the same endpoint + project + path at the same time
+ * share one request (single flight), failures are retried with exponential backoff and jitter
+ * honouring `Retry-After`, and expiry is computed from the server's `expiresIn`. Tokens are not
+ * cached beyond the flight: the backend may revoke a token once it is redeemed, so a later element
+ * always gets a fresh one.
+ */
+export class TokenBroker {
+  readonly #options: Required<Omit<TokenBrokerOptions, 'fetch'>> & { fetch?: typeof fetch };
+  readonly #flights = new Map<string, Flight>();
+  #requests = 0;
+
+  constructor(options: TokenBrokerOptions = {}) {
+    this.#options = {
+      timeoutMs: options.timeoutMs ?? 10_000,
+      maxRetries: options.maxRetries ?? 3,
+      retryBaseMs: options.retryBaseMs ?? 1_000,
+      random: options.random ?? Math.random,
+      now: options.now ?? (() => performance.now()),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    };
+  }
+
+  /** How many HTTP requests this broker has sent (diagnostics and tests). */
+  get requestCount(): number {
+    return this.#requests;
+  }
+
+  /** Whether a grant is past its expiry on this broker's clock. */
+  isExpired(grant: TokenGrant): boolean {
+    return this.#options.now() >= grant.expiresAtMs;
+  }
+
+  /** Wraps an answer obtained elsewhere (a `tokenProvider`) into a grant on this broker's clock. */
+  grant(response: TokenResponse): TokenGrant {
+    return Object.freeze({ response, expiresAtMs: this.#options.now() + response.expiresIn * 1000 });
+  }
+
+  /**
+   * A fresh token for `request`. Joins a flight already under way for the same key. Aborting
+   * `signal` rejects this caller with ABORTED; the shared request is cancelled only when every
+   * caller has gone.
+   */
+  get(request: TokenBrokerRequest, signal?: AbortSignal): Promise<TokenGrant> {
+    if (signal?.aborted) return Promise.reject(new CocalcError('ABORTED', 'The token request was cancelled.'));
+    const key = JSON.stringify([request.endpoint || DEFAULT_TOKEN_ENDPOINT, request.project ?? null, request.path]);
+    let flight = this.#flights.get(key);
+    if (!flight) {
+      const abort = new AbortController();
+      const promise = this.#run(request, abort.signal);
+      const created: Flight = { promise, abort, waiters: 0 };
+      flight = created;
+      this.#flights.set(key, created);
+      const forget = (): void => {
+        if (this.#flights.get(key) === created) this.#flights.delete(key);
+      };
+      promise.then(forget, forget);
+    }
+    const current = flight;
+    current.waiters++;
+    return new Promise<TokenGrant>((resolve, reject) => {
+      const onAbort = (): void => {
+        settle();
+        reject(new CocalcError('ABORTED', 'The token request was cancelled.'));
+        if (--current.waiters === 0) {
+          current.abort.abort();
+          if (this.#flights.get(key) === current) this.#flights.delete(key);
+        }
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      current.promise.then(
+        (grant) => {
+          if (signal?.aborted) return;
+          settle();
+          current.waiters--;
+          resolve(grant);
+        },
+        (error: unknown) => {
+          if (signal?.aborted) return;
+          settle();
+          current.waiters--;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  async #run(request: TokenBrokerRequest, signal: AbortSignal): Promise<TokenGrant> {
+    const { maxRetries, retryBaseMs, random, timeoutMs } = this.#options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.#requests++;
+        const body = request.project === undefined ? { path: request.path } : { path: request.path, project: request.project };
+        const fetchImpl = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
+        const response = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, body, { signal, timeoutMs, fetch: fetchImpl });
+        return this.grant(response);
+      } catch (error) {
+        const retryable = CocalcError.is(error) && RETRY_CODES.has(error.code);
+        if (!retryable || attempt >= maxRetries || signal.aborted) throw error;
+        // Exponential backoff with up to +50 % jitter, so 20 elements that failed together do not
+        // come back together; a server's Retry-After is a floor, never shortened.
+        const backoff = retryBaseMs * 2 ** attempt * (1 + random() / 2);
+        await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
+      }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CocalcError('ABORTED', 'The token request was cancelled.'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+let pageBroker: TokenBroker | undefined;
+
+/** The page-wide broker every `<cocalc-notebook>` shares, created on first use (never at import time). */
+export function getTokenBroker(): TokenBroker {
+  pageBroker ??= new TokenBroker();
+  return pageBroker;
+}
