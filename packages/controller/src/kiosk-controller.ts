@@ -651,7 +651,10 @@ export class KioskController extends EventTarget {
       if (reply && this.isAwaited(reply)) {
         this.counters.accepted++;
         this.handleReply(reply);
-      } else this.counters.rejectedRate++;
+      } else {
+        this.counters.rejectedRate++;
+        this.debug('drop', 'rate limited');
+      }
       return;
     }
     if (isPlainObject(data) && Object.prototype.hasOwnProperty.call(data, 'source') && data.source === PROJECT_LOG_SOURCE) {
