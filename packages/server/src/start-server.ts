@@ -46,10 +46,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         app.embed.startDraining();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        const drained = await app.embed.waitIdle(options.config.upstreamTimeoutMs + 2_000);
-        server.closeAllConnections();
-        await closed;
+        let closed = false;
+        const done = new Promise<void>((resolve) => server.close(() => resolve())).then(() => {
+          closed = true;
+        });
+        // server.close() stops accepting and waits for open connections. Keep-alive sockets go
+        // idle after their last response; reap them as they do, until the drain deadline.
+        const deadline = Date.now() + options.config.upstreamTimeoutMs + 2_000;
+        while (!closed && Date.now() < deadline) {
+          if (app.embed.inFlight === 0) server.closeIdleConnections();
+          await Promise.race([done, new Promise((r) => setTimeout(r, 50))]);
+        }
+        const drained = closed;
+        if (!closed) {
+          server.closeAllConnections();
+          await done;
+        }
         await app.embed.close();
         return drained;
       })();

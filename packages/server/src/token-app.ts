@@ -95,6 +95,8 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
         idleWaiters = [];
       }
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+      // While draining, tell keep-alive clients to reconnect (to another instance).
+      if (draining) c.res.headers.set('connection', 'close');
       // Never let a CORS header through, whatever a handler or proxy did (D6).
       c.res.headers.delete('access-control-allow-origin');
       c.res.headers.delete('access-control-allow-credentials');
