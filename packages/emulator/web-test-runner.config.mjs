@@ -1,13 +1,17 @@
 // Browser conformance tests for the emulator's kiosk app (src/kiosk-app/*.test.ts).
 //
-// The test page is served by WTR on http://localhost:8003. At config load this file starts two
-// emulators in-process, both on 127.0.0.1 (a different *site* from the test page, as a kiosk is in
-// production):
-//   - `dev`:    devHttpOrigins = ['http://localhost:8003'], iframe_comm_hosts 'learn.example.test'
-//               (so the test page, an http origin, is admitted only through the dev relaxation);
-//   - `strict`: CoCalc's rules exactly (no devHttpOrigins): the test page gets no reply.
-// A small middleware serves fixtures to the tests under /__fixture/…: the emulator URLs, seeded
-// project ids and paths, and fresh auth tokens minted through `admin` (tokens never hard-coded).
+// The test page is served by WTR on http://localhost:8003. At config load this file starts four
+// emulators in-process (port 0 each), all with iframe_comm_hosts 'learn.example.test':
+//   - `dev`:       localhost, devHttpOrigins = ['http://localhost:8003'] — a different origin but the
+//                  same *site* as the test page, so era C's remember_me cookie is first-party;
+//   - `crosssite`: 127.0.0.1, same options — a different site: headless Chromium refuses the
+//                  unpartitioned `SameSite=None; Secure` cookie there (kiosk-sign-in.test.ts);
+//   - `strict`:    127.0.0.1, CoCalc's origin rules exactly (no devHttpOrigins): this http page
+//                  gets no reply;
+//   - `modern`:    localhost, generation 'modern' (era D: `?auth_token=` is not read).
+// A small middleware serves fixtures to the tests under /__fixture/<name>: the emulator URL,
+// seeded project ids, and fresh auth tokens minted through `admin` (never hard-coded); a
+// `kiosk-frame` server command gives tests Playwright access to the cross-origin kiosk frame.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +70,6 @@ async function seed(emulator) {
 async function startSeeded(name, options) {
   const emulator = await startEmulator({
     port: 0,
-    host: '127.0.0.1',
     dataDir: join(dataRoot, name),
     iframeCommHosts: 'learn.example.test',
     siteName: `Emulated CoCalc (${name})`,
@@ -75,10 +78,12 @@ async function startSeeded(name, options) {
   return { emulator, seeded: await seed(emulator) };
 }
 
-const dev = await startSeeded('dev', { devHttpOrigins: [PAGE_ORIGIN], generation: 'classic' });
-const strict = await startSeeded('strict', { generation: 'classic' });
-const modern = await startSeeded('modern', { devHttpOrigins: [PAGE_ORIGIN], generation: 'modern' });
-const emulators = { dev, strict, modern };
+const emulators = {
+  dev: await startSeeded('dev', { host: 'localhost', devHttpOrigins: [PAGE_ORIGIN], generation: 'classic' }),
+  crosssite: await startSeeded('crosssite', { host: '127.0.0.1', devHttpOrigins: [PAGE_ORIGIN], generation: 'classic' }),
+  strict: await startSeeded('strict', { host: '127.0.0.1', generation: 'classic' }),
+  modern: await startSeeded('modern', { host: 'localhost', devHttpOrigins: [PAGE_ORIGIN], generation: 'modern' }),
+};
 
 /** Serves `/__fixture/<emulator>` (URLs and ids) and `/__fixture/<emulator>/token?account=<name>`. */
 function fixturePlugin() {
@@ -89,7 +94,7 @@ function fixturePlugin() {
       rmSync(dataRoot, { recursive: true, force: true });
     },
     async serve(context) {
-      const match = /^\/__fixture\/(dev|strict|modern)(\/token|\/reset)?$/.exec(context.path);
+      const match = /^\/__fixture\/(dev|crosssite|strict|modern)(\/token|\/reset)?$/.exec(context.path);
       if (!match) return undefined;
       const { emulator, seeded } = emulators[match[1]];
       if (match[2] === '/token') {
@@ -102,9 +107,37 @@ function fixturePlugin() {
         return { body: '{}', type: 'application/json' };
       }
       return {
-        body: JSON.stringify({ url: emulator.url, pageOrigin: PAGE_ORIGIN, ...seeded }),
+        body: JSON.stringify({ url: emulator.url.replace(/\/$/, ''), pageOrigin: PAGE_ORIGIN, ...seeded }),
         type: 'application/json',
       };
+    },
+  };
+}
+
+/**
+ * `kiosk-frame` server command: Playwright-side access to the cross-origin kiosk frame, which the
+ * test page itself cannot read. Ops: `eval` (an expression in the frame whose URL starts with
+ * `origin`), `click` (a selector there), `cookies` (name and attributes of the browser's cookies
+ * for `origin` — never values).
+ */
+function kioskFramePlugin() {
+  return {
+    name: 'kiosk-frame-commands',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'kiosk-frame') return undefined;
+      const page = session.browser.getPage(session.id);
+      if (payload.op === 'cookies') {
+        const cookies = await page.context().cookies(payload.origin);
+        return cookies.map(({ name, sameSite, secure, httpOnly, partitionKey }) => ({ name, sameSite, secure, httpOnly, partitionKey }));
+      }
+      const frame = page.frames().find((f) => f.url().startsWith(payload.origin));
+      if (!frame) return null;
+      if (payload.op === 'eval') return (await frame.evaluate(payload.expression)) ?? null; // undefined would mean "not handled"
+      if (payload.op === 'click') {
+        await frame.click(payload.selector, { timeout: 5000 });
+        return true;
+      }
+      return null;
     },
   };
 }
@@ -117,7 +150,7 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 180000,
-  plugins: [fixturePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: '../../tsconfig.base.json' })],
+  plugins: [fixturePlugin(), kioskFramePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: '../../tsconfig.base.json' })],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -65,7 +65,7 @@ async function boot(): Promise<void> {
   const style = document.createElement('style');
   style.textContent = KIOSK_STYLES;
   document.head.appendChild(style);
-  const root = document.getElementById('cocalc') ?? document.body.appendChild(document.createElement('div'));
+  const root = document.getElementById('cocalc-webapp-container') ?? document.body.appendChild(document.createElement('div'));
 
   const basePath = appBasePath(location.pathname);
   const rememberMeFlag = safeLocalStorage(`remember_me${basePath === '/' ? '' : basePath.slice(1)}`) === 'true';
