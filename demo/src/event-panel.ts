@@ -1,3 +1,5 @@
+import type {} from '@cocalc-embed/element';
+
 /**
  * A live log of what a `<cocalc-notebook>` reports: state changes, CoCalc's ack/done, errors and
  * status replies. Everything is written with textContent: kiosk data is never HTML.
@@ -28,13 +30,10 @@ export class EventPanel {
   /** Logs every public event of one notebook element. */
   watch(el: HTMLElement, name = el.id): void {
     const prefix = name ? `${name}: ` : '';
-    el.addEventListener('cocalc-state-change', (e) => this.add('state', `${prefix}${(e as Event & { state: string }).state}`));
+    el.addEventListener('cocalc-state-change', (e) => this.add('state', `${prefix}${e.state}`));
     el.addEventListener('cocalc-ready', () => this.add('ready', prefix.replace(/: $/, '')));
-    el.addEventListener('cocalc-file-open', (e) => this.add('ack', `${prefix}${(e as Event & { path: string }).path}`));
-    el.addEventListener('cocalc-file-opened', (e) => this.add('opened', `${prefix}${(e as Event & { path: string }).path}`));
-    el.addEventListener('cocalc-error', (e) => {
-      const error = (e as Event & { error: { code: string; message: string } }).error;
-      this.add('error', `${prefix}${error.code}: ${error.message}`);
-    });
+    el.addEventListener('cocalc-file-open', (e) => this.add('ack', `${prefix}${e.path}`));
+    el.addEventListener('cocalc-file-opened', (e) => this.add('opened', `${prefix}${e.path}`));
+    el.addEventListener('cocalc-error', (e) => this.add('error', `${prefix}${e.error.code}: ${e.error.message}`));
   }
 }
