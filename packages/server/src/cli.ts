@@ -56,6 +56,8 @@ async function main(argv: readonly string[]): Promise<number> {
     logger.warn('COCALC_EMBED_SESSION_SECRET is not set: using a random one; demo sign-ins end when the process exits');
   }
   const server = await startServer({ config, logger });
+  // Always say where we listen (port 0 picks one), whatever the log level.
+  process.stdout.write(`cocalc-embed token backend listening on ${server.url}\n`);
   logger.info('token backend listening', { url: server.url, cocalcUrl: config.cocalcUrl, api: config.api, demoAuth: config.demoAuth });
   const stop = async (signal: string) => {
     logger.info('shutting down', { signal });
