@@ -125,21 +125,25 @@ function kioskFramePlugin() {
     name: 'kiosk-frame-commands',
     async executeCommand({ command, payload, session }) {
       if (command !== 'kiosk-frame') return undefined;
-      const page = session.browser.getPage(session.id);
-      if (payload.op === 'cookies') {
-        const cookies = await page.context().cookies(payload.origin);
-        return cookies.map(({ name, sameSite, secure, httpOnly, partitionKey }) => ({ name, sameSite, secure, httpOnly, partitionKey }));
-      }
-      const frame = page.frames().find((f) => f.url().startsWith(payload.origin));
-      if (!frame) return null;
-      if (payload.op === 'eval') return (await frame.evaluate(payload.expression)) ?? null; // undefined would mean "not handled"
-      if (payload.op === 'click') {
-        await frame.click(payload.selector, { timeout: 5000 });
-        return true;
-      }
-      return null;
+      // WTR treats a null/undefined result as "command not handled", so always wrap it.
+      return { value: (await runFrameOp(session.browser.getPage(session.id), payload)) ?? null };
     },
   };
+}
+
+async function runFrameOp(page, payload) {
+  if (payload.op === 'cookies') {
+    const cookies = await page.context().cookies(payload.origin);
+    return cookies.map(({ name, sameSite, secure, httpOnly, partitionKey }) => ({ name, sameSite, secure, httpOnly, partitionKey }));
+  }
+  const frame = page.frames().find((f) => f.url().startsWith(payload.origin));
+  if (!frame) return null;
+  if (payload.op === 'eval') return await frame.evaluate(payload.expression);
+  if (payload.op === 'click') {
+    await frame.click(payload.selector, { timeout: 5000 });
+    return true;
+  }
+  return null;
 }
 
 export default {

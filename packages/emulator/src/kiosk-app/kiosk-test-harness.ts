@@ -55,11 +55,11 @@ export async function frameCommand<T>(payload: Record<string, unknown>): Promise
   const sessionId = new URL(location.href).searchParams.get('wtr-session-id');
   const socketModule = '/__web-dev-server__web-socket.js';
   const { sendMessageWaitForResponse } = (await import(/* @vite-ignore */ socketModule)) as {
-    sendMessageWaitForResponse: (m: unknown) => Promise<{ executed: boolean; result: T }>;
+    sendMessageWaitForResponse: (m: unknown) => Promise<{ executed: boolean; result: { value: T } }>;
   };
   const response = await sendMessageWaitForResponse({ type: 'wtr-command', sessionId, command: 'kiosk-frame', payload });
   if (!response.executed) throw new Error('kiosk-frame command not installed');
-  return response.result;
+  return response.result.value;
 }
 
 /** Waits until `check` returns a truthy value, polling every `everyMs`. */

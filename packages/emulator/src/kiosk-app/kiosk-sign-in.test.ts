@@ -1,0 +1,96 @@
+import { expect } from '@open-wc/testing';
+import { fixture, frameCommand, freshToken, KioskFrame, kioskFileUrl, sleep, until } from './kiosk-test-harness.js';
+
+// Sign-in eras and when the bridge exists. See kiosk-bridge.test.ts for the signed-in bridge.
+
+let frame: KioskFrame | undefined;
+afterEach(() => {
+  frame?.close();
+  frame = undefined;
+});
+
+const frameEval = <T>(url: string, expression: string): Promise<T> => frameCommand<T>({ op: 'eval', origin: url, expression });
+
+// A token-shaped string that no emulator ever minted (24 letters, made at run time).
+function unknownToken(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  return Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => letters[b % letters.length]).join('');
+}
+
+describe('era C sign-in (?auth_token=, generation classic)', () => {
+  it('in a cross-site iframe headless Chromium refuses the SameSite=None; Secure remember_me cookie, so the kiosk ends signed out', async () => {
+    const fx = await fixture('crosssite');
+    frame = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, 'intro.ipynb', { auth_token: await freshToken(fx) })).open();
+    await until(() => frame!.loads >= 2, 10000); // the hub accepted the token and the page reloaded
+    await frame.waitForListener();
+    const cookies = await frameCommand<Array<{ name: string; partitionKey?: string }>>({ op: 'cookies', origin: fx.url });
+    expect(cookies.map((c) => c.name)).to.not.include('remember_me');
+    const [reply] = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' });
+    expect(reply).to.deep.equal({ status: 'error', mesg: `problem opening project ${fx.projects.running}` });
+    expect(await frameEval(fx.url, "document.querySelector('header.kiosk-banner h1')?.textContent")).to.equal('Emulated CoCalc (crosssite)');
+    // Why: not Secure-over-http (the same cookie is kept at top level), but third-party cookie
+    // blocking — an unpartitioned SameSite=None cookie is refused, a Partitioned (CHIPS) one is kept.
+    const kept = await frameEval<string>(
+      fx.url,
+      "document.cookie = 'probe_unpartitioned=1; SameSite=None; Secure; Path=/'; document.cookie = 'probe_partitioned=1; SameSite=None; Secure; Partitioned; Path=/'; document.cookie",
+    );
+    expect(kept).to.contain('probe_partitioned=1');
+    expect(kept).to.not.contain('probe_unpartitioned=1');
+    expect(await frameEval(fx.url, 'document.hasStorageAccess()')).to.equal(false);
+  });
+
+  it('an unknown token: stripped from the address, no reload, signed out with only the banner', async () => {
+    const fx = await fixture('dev');
+    frame = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, 'intro.ipynb', { auth_token: unknownToken() })).open();
+    await frame.waitForListener();
+    expect(frame.loads).to.equal(1);
+    const href = await frameEval<string>(fx.url, 'location.href');
+    expect(href).to.not.contain('auth_token');
+    expect(await frameEval(fx.url, "document.querySelector('main')")).to.equal(null);
+    expect(await frameEval(fx.url, "document.querySelector('header.kiosk-banner h1')?.textContent")).to.equal('Emulated CoCalc (dev)');
+    const [status] = await frame.request({ action: 'status' });
+    expect(status!.open_files).to.deep.equal({});
+  });
+});
+
+describe('era D (generation modern)', () => {
+  it('does not read ?auth_token= at all: it stays in the address and nobody is signed in', async () => {
+    const fx = await fixture('modern');
+    const token = await freshToken(fx);
+    frame = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, 'intro.ipynb', { auth_token: token })).open();
+    await frame.waitForListener();
+    expect(frame.loads).to.equal(1);
+    const href = await frameEval<string>(fx.url, 'location.href');
+    expect(new URL(href).searchParams.get('auth_token')).to.equal(token);
+    const [reply] = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' });
+    expect(reply).to.deep.equal({ status: 'error', mesg: `problem opening project ${fx.projects.running}` });
+  });
+});
+
+describe('the bridge exists only with fullscreen=kiosk', () => {
+  it('without fullscreen=kiosk nothing answers and no listener is attached', async () => {
+    const fx = await fixture('dev');
+    frame = await new KioskFrame(`${fx.url}/app?session=`).open();
+    await until(() => frameEval<boolean>(fx.url, "!!document.querySelector('header.kiosk-banner')"));
+    for (let i = 0; i < 10; i++) {
+      frame.post({ action: 'status' });
+      await sleep(100);
+    }
+    await sleep(300);
+    expect(frame.replies()).to.deep.equal([]);
+    expect(await frameEval(fx.url, 'window.__cocalcEmulator ?? null')).to.equal(null);
+  });
+
+  it('with fullscreen=kiosk the listener is attached and window.__cocalcEmulator.listenerLiveAt says when', async () => {
+    const fx = await fixture('dev');
+    const before = Date.now();
+    frame = await new KioskFrame(`${fx.url}/app?session=&fullscreen=kiosk`).open();
+    await frame.waitForListener();
+    const liveAt = await frameEval<number>(fx.url, 'window.__cocalcEmulator.listenerLiveAt');
+    expect(liveAt).to.be.within(before - 1000, Date.now());
+    // /app has no target: CoCalc routes to settings (signed out) and drops `session`.
+    const href = new URL(await frameEval<string>(fx.url, 'location.href'));
+    expect(href.pathname).to.equal('/settings');
+    expect(href.search).to.equal('?fullscreen=kiosk');
+  });
+});
