@@ -34,7 +34,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   globalSetup: './e2e/global-setup.ts',
   use: {
-    baseURL: 'http://127.0.0.1:5173',
+    baseURL: 'http://localhost:5173',
     browserName: 'chromium',
     headless: true,
     launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
@@ -43,7 +43,7 @@ export default defineConfig({
   projects: [
     {
       // The demo exactly as `pnpm start` serves it: emulator on localhost:5180, backend on
-      // 127.0.0.1:8787, Vite on 127.0.0.1:5173 — page and kiosk on different origins.
+      // 127.0.0.1:8787, Vite on localhost:5173 — page and kiosk on different origins of one site.
       name: 'demo',
       testIgnore: /strict\//,
     },

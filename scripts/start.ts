@@ -3,16 +3,21 @@
  *
  *   emulator  http://localhost:5180   (a local CoCalc; skipped when COCALC_URL is set)
  *   backend   http://127.0.0.1:8787   (token endpoint, holds the API key)
- *   demo      http://127.0.0.1:5173   (Vite; proxies /api to the backend, so the token endpoint is same-origin)
+ *   demo      http://localhost:5173   (Vite on 127.0.0.1:5173; proxies /api to the backend, so the token
+ *                                     endpoint is same-origin)
  *
- * Page and kiosk are different origins, as in production. The API key comes from COCALC_API_KEY or is
- * generated here and handed to both the emulator (as its admin key) and the backend.
+ * Page and kiosk are different origins but the same site (localhost), as a working production
+ * deployment must be: CoCalc signs the kiosk in with cookies, and browsers drop cookies in a
+ * cross-site iframe (Chromium 156 here does, whatever SameSite says). Opening the demo at
+ * http://127.0.0.1:5173 instead makes it cross-site, and the element then reports SESSION_BLOCKED.
+ * The API key comes from COCALC_API_KEY or is generated here and handed to both the emulator (as its
+ * admin key) and the backend.
  */
 import { randomBytes } from 'node:crypto';
 import concurrently from 'concurrently';
 
 const EMULATOR_URL = 'http://localhost:5180';
-const DEMO_URL = 'http://127.0.0.1:5173';
+const DEMO_URL = 'http://localhost:5173';
 const BACKEND_URL = 'http://127.0.0.1:8787';
 
 const realCocalc = process.env.COCALC_URL;
@@ -74,7 +79,7 @@ console.log(
   ].join('\n'),
 );
 
-const { result } = concurrently(commands, { killOthers: ['failure', 'success'], prefix: 'name', restartTries: 0 });
+const { result } = concurrently(commands, { killOthersOn: ['failure', 'success'], prefix: 'name', restartTries: 0 });
 result.then(
   () => process.exit(0),
   () => process.exit(1),
