@@ -118,7 +118,7 @@ function fixturePlugin() {
  * `kiosk-frame` server command: Playwright-side access to the cross-origin kiosk frame, which the
  * test page itself cannot read. Ops: `eval` (an expression in the frame whose URL starts with
  * `origin`), `click` (a selector there), `cookies` (name and attributes of the browser's cookies
- * for `origin` — never values).
+ * for `origin` — never values), `clearCookies` (sign everybody out).
  */
 function kioskFramePlugin() {
   return {
@@ -135,6 +135,10 @@ async function runFrameOp(page, payload) {
   if (payload.op === 'cookies') {
     const cookies = await page.context().cookies(payload.origin);
     return cookies.map(({ name, sameSite, secure, httpOnly, partitionKey }) => ({ name, sameSite, secure, httpOnly, partitionKey }));
+  }
+  if (payload.op === 'clearCookies') {
+    await page.context().clearCookies();
+    return true;
   }
   const frame = page.frames().find((f) => f.url().startsWith(payload.origin));
   if (!frame) return null;

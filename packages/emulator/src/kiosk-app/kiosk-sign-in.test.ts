@@ -4,6 +4,10 @@ import { fixture, frameCommand, freshToken, KioskFrame, kioskFileUrl, sleep, unt
 // Sign-in eras and when the bridge exists. See kiosk-bridge.test.ts for the signed-in bridge.
 
 let frame: KioskFrame | undefined;
+// Each test starts signed out: cookies from an earlier sign-in would otherwise leak in.
+beforeEach(async () => {
+  await frameCommand({ op: 'clearCookies' });
+});
 afterEach(() => {
   frame?.close();
   frame = undefined;
@@ -64,6 +68,22 @@ describe('era D (generation modern)', () => {
     expect(new URL(href).searchParams.get('auth_token')).to.equal(token);
     const [reply] = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' });
     expect(reply).to.deep.equal({ status: 'error', mesg: `problem opening project ${fx.projects.running}` });
+  });
+});
+
+describe('era D sign-in through /auth/impersonate (same-site iframe)', () => {
+  it('impersonate sets the cookies and redirects to /app (kiosk flag lost); a kiosk load afterwards is signed in', async () => {
+    const fx = await fixture('modern');
+    frame = await new KioskFrame(`${fx.url}/auth/impersonate?auth_token=${await freshToken(fx)}`).open();
+    await until(() => frame!.loads >= 2, 10000); // window.onload → location.href = {site}/app
+    const landed = new URL(await frameEval<string>(fx.url, 'location.href'));
+    expect(landed.searchParams.get('fullscreen')).to.equal(null);
+    expect(await frameEval(fx.url, 'window.__cocalcEmulator ?? null')).to.equal(null); // no kiosk ⇒ no bridge
+    frame.close();
+    frame = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, 'intro.ipynb')).open();
+    await frame.waitForListener();
+    const [status] = await frame.request({ action: 'status' });
+    expect(status!.open_files).to.deep.equal({ [fx.projects.running]: ['intro.ipynb'] });
   });
 });
 
