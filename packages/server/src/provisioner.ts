@@ -32,6 +32,8 @@ export class Provisioner {
   private readonly accountFlight = new SingleFlight<AccountRecord>();
   private readonly projectFlight = new SingleFlight<ProjectRecord>();
   private readonly startFlight = new SingleFlight<void>();
+  /** Last successful start per project, in memory: spares a store read on the hot path. */
+  private readonly lastStarted = new Map<string, number>();
   private readonly emailDomain: string;
   private readonly startTtlMs: number;
   private readonly logger: Logger;
@@ -95,11 +97,14 @@ export class Provisioner {
    * starting a running one is cheap but still an upstream call we can skip on hot paths).
    */
   ensureStarted(project: ProjectRecord, force = false): Promise<void> {
-    if (!force && project.startedAt !== null && this.now() - project.startedAt < this.startTtlMs) return Promise.resolve();
+    const startedAt = Math.max(project.startedAt ?? 0, this.lastStarted.get(project.projectId) ?? 0);
+    if (!force && startedAt > 0 && this.now() - startedAt < this.startTtlMs) return Promise.resolve();
     return this.startFlight.run(project.projectId, async () => {
       const api = await this.options.api();
       await api.startProject(project.projectId);
-      await this.options.store.markStarted(this.options.site, project.userId, project.projectKey, this.now());
+      const at = this.now();
+      this.lastStarted.set(project.projectId, at);
+      await this.options.store.markStarted(this.options.site, project.userId, project.projectKey, at);
     });
   }
 

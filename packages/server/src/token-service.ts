@@ -5,7 +5,7 @@ import { CocalcModernClient } from './cocalc-modern-client.js';
 import { CocalcV1Client } from './cocalc-v1-client.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { detectApiGeneration } from './detect-api-generation.js';
-import type { EmbedStore } from './embed-store.js';
+import type { AccountRecord, EmbedStore, ProjectRecord } from './embed-store.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Provisioner } from './provisioner.js';
@@ -43,6 +43,8 @@ export class TokenService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly mintFlight = new SingleFlight<Mint>();
+  /** Fully provisioned (account, project) per user and project key: the mapping never changes once made. */
+  private readonly provisioned = new Map<string, { account: AccountRecord; project: ProjectRecord }>();
   private apiPromise: Promise<CocalcApi> | undefined;
   private generation: ApiGeneration | undefined;
 
@@ -135,8 +137,15 @@ export class TokenService {
 
   private async mintUpstream(userId: string, projectKey: string): Promise<Mint> {
     const api = await this.api();
-    const account = await this.provisioner.ensureAccount(userId);
-    const project = await this.provisioner.ensureProject(account, projectKey);
+    const key = `${userId}\u0000${projectKey}`;
+    let known = this.provisioned.get(key);
+    if (!known) {
+      const account = await this.provisioner.ensureAccount(userId);
+      known = { account, project: await this.provisioner.ensureProject(account, projectKey) };
+      if (this.provisioned.size >= 50_000) this.provisioned.delete(this.provisioned.keys().next().value as string);
+      this.provisioned.set(key, known);
+    }
+    const { account, project } = known;
     const password = this.config.userAuth === 'admin' ? '' : account.password;
     const startedBefore = this.now();
     // Start and mint in parallel: the token is only handed out if the start worked too.
