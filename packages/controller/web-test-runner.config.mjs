@@ -124,5 +124,6 @@ export default {
       },
     }),
   ],
+  testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20000 } },
 };
