@@ -32,8 +32,11 @@ describe('era C sign-in (?auth_token=, generation classic)', () => {
     const [reply] = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' });
     expect(reply).to.deep.equal({ status: 'error', mesg: `problem opening project ${fx.projects.running}` });
     expect(await frameEval(fx.url, "document.querySelector('header.kiosk-banner h1')?.textContent")).to.equal('Emulated CoCalc (crosssite)');
-    // Why: not Secure-over-http (the same cookie is kept at top level), but third-party cookie
-    // blocking — an unpartitioned SameSite=None cookie is refused, a Partitioned (CHIPS) one is kept.
+    // Why: not Secure-over-http (127.0.0.1 is potentially trustworthy; the same cookie is kept at
+    // top level), but Chromium's third-party-cookie blocking: an unpartitioned SameSite=None cookie
+    // is refused, a Partitioned (CHIPS) one is kept. Checked outside this suite: a persistent
+    // profile with `profile.cookie_controls_mode = 0` accepts the cookie; the default (1) blocks it,
+    // in Playwright's off-the-record contexts and in persistent profiles alike.
     const kept = await frameEval<string>(
       fx.url,
       "document.cookie = 'probe_unpartitioned=1; SameSite=None; Secure; Path=/'; document.cookie = 'probe_partitioned=1; SameSite=None; Secure; Partitioned; Path=/'; document.cookie",
