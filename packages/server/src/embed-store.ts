@@ -36,15 +36,20 @@ export interface ProjectRecord {
  * insert-if-absent and return the record that won, so two backends racing agree.
  */
 export interface EmbedStore {
+  /** The user's account on `site`, if one was created. */
   getAccount(site: string, userId: string): Promise<AccountRecord | undefined>;
   /** Inserts unless a record for (site, userId) exists; resolves with the stored record. */
   putAccount(record: AccountRecord): Promise<AccountRecord>;
+  /** The user's project `projectKey` on `site`, if one was created. */
   getProject(site: string, userId: string, projectKey: string): Promise<ProjectRecord | undefined>;
   /** Inserts unless a record for (site, userId, projectKey) exists; resolves with the stored record. */
   putProject(record: ProjectRecord): Promise<ProjectRecord>;
+  /** Records that the template was fully copied into the project. */
   markSeeded(site: string, userId: string, projectKey: string, at: number): Promise<void>;
+  /** Records a successful project start. */
   markStarted(site: string, userId: string, projectKey: string, at: number): Promise<void>;
   /** Counts, for health output and tests. */
   counts(): Promise<{ accounts: number; projects: number }>;
+  /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -215,6 +215,23 @@ describe('configuration-dependent behaviour', () => {
   });
   after(() => fake.close());
 
+  it('answers 503 at once when the upstream concurrency cap and its queue are full', async () => {
+    const h = await startHarness(fake, { COCALC_UPSTREAM_MAX_CONCURRENCY: '1', COCALC_UPSTREAM_MAX_QUEUE: '1' });
+    try {
+      const cookies = await Promise.all(['alice', 'bob', 'carol'].map((u) => h.login(u)));
+      for (const cookie of cookies) assert.equal((await h.mint(cookie, { path: 'a.ipynb' })).status, 200);
+      fake.latencyMs = 200;
+      const responses = await Promise.all(cookies.map((cookie) => h.mint(cookie, { path: 'a.ipynb' })));
+      assert.deepEqual(responses.map((r) => r.status).sort(), [200, 200, 503]);
+      const refused = responses.find((r) => r.status === 503)!;
+      assert.equal(parseApiErrorBody(await refused.json())?.code, 'UPSTREAM_UNAVAILABLE');
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    } finally {
+      fake.latencyMs = 0;
+      await h.close();
+    }
+  });
+
   it('has no demo login unless demo auth is configured, so every mint is 401', async () => {
     const h = await startHarness(fake, { COCALC_EMBED_DEMO_AUTH: '0' });
     try {
