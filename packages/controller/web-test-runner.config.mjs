@@ -125,5 +125,6 @@ export default {
     }),
   ],
   testsFinishTimeout: 300_000,
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   testFramework: { config: { timeout: 20000 } },
 };

@@ -1,0 +1,60 @@
+// The controller's pure building blocks: token bucket, probe schedule, bounded queue, redaction.
+import { expect } from '@open-wc/testing';
+import { ProbeSchedule, RateLimiter, redactSecrets } from './index.js';
+import { RequestQueue } from './request-queue.js';
+
+describe('RateLimiter (token bucket)', () => {
+  it('allows the burst, then refills at the rate', () => {
+    let now = 0;
+    const limiter = new RateLimiter(50, 100, () => now);
+    let allowed = 0;
+    for (let i = 0; i < 1_000; i++) if (limiter.tryTake()) allowed++;
+    expect(allowed).to.equal(100);
+    now += 1_000;
+    allowed = 0;
+    for (let i = 0; i < 1_000; i++) if (limiter.tryTake()) allowed++;
+    expect(allowed).to.equal(50);
+    now += 60_000;
+    expect(limiter.available).to.be.at.most(100);
+  });
+});
+
+describe('ProbeSchedule', () => {
+  it('bursts at a fixed interval, then backs off by the factor up to maxDelay, and restarts on reset', () => {
+    const schedule = new ProbeSchedule({ burstInterval: 10, burstDuration: 30, initialDelay: 50, factor: 2, maxDelay: 300 });
+    const delays = Array.from({ length: 9 }, () => schedule.next());
+    expect(delays).to.deep.equal([10, 10, 10, 50, 100, 200, 300, 300, 300]);
+    schedule.reset();
+    expect(schedule.next()).to.equal(10);
+  });
+
+  it('refuses nonsense settings', () => {
+    expect(() => new ProbeSchedule({ factor: 0.5 })).to.throw(RangeError);
+    expect(() => new ProbeSchedule({ initialDelay: 2_000, maxDelay: 1_000 })).to.throw(RangeError);
+  });
+});
+
+describe('RequestQueue', () => {
+  it('bounds user items, lets internal follow-ups in front, removes and drains', () => {
+    const queue = new RequestQueue<string>(2);
+    expect(queue.push('a')).to.equal(true);
+    expect(queue.push('b')).to.equal(true);
+    expect(queue.push('c')).to.equal(false);
+    queue.pushFront(['x', 'y']);
+    expect(queue.size).to.equal(4);
+    expect(queue.remove('b')).to.equal(true);
+    expect(queue.push('c')).to.equal(true);
+    expect(queue.shift()).to.equal('x');
+    expect(queue.drain()).to.deep.equal(['y', 'a', 'c']);
+    expect(queue.countedSize).to.equal(0);
+  });
+});
+
+describe('redactSecrets', () => {
+  it('hides auth tokens in URLs and JSON', () => {
+    const token = 'AbCdEfGhIjKlMnOpQrStUvWx';
+    const text = redactSecrets(`http://k/app?auth_token=${token}&fullscreen=kiosk {"auth_token":"${token}"}`);
+    expect(text).to.not.contain(token);
+    expect(text).to.contain('fullscreen=kiosk');
+  });
+});
