@@ -23,8 +23,10 @@ export interface Harness {
 export async function startHarness(
   upstream: { url: string; apiKey: string },
   env: Record<string, string> = {},
-  dataDir = mkdtempSync(join(tmpdir(), 'cocalc-embed-server-')),
+  dataDir?: string,
 ): Promise<Harness> {
+  const ownsDir = dataDir === undefined;
+  dataDir ??= mkdtempSync(join(tmpdir(), 'cocalc-embed-server-'));
   const config = loadConfig({
     COCALC_URL: upstream.url,
     COCALC_API_KEY: upstream.apiKey,
@@ -46,7 +48,7 @@ export async function startHarness(
     server,
     config,
     logs,
-    dataDir,
+    dataDir: dataDir!,
     async login(user) {
       const res = await fetch(`${base}/api/demo/login`, {
         method: 'POST',
@@ -71,6 +73,7 @@ export async function startHarness(
     },
     async close() {
       await server.close();
+      if (ownsDir) removeDir(dataDir);
     },
   };
 }
