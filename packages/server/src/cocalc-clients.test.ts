@@ -128,7 +128,7 @@ describe('CoCalc v1 client wire format (fake CoCalc records what it receives)', 
     } finally {
       await fake.close();
     }
-    const html = transportFor('http://127.0.0.1:9', 'sk-xxxxxxxxxxxxxxxxxxxxxxxx', {
+    const html = transportFor('http://127.0.0.1:9', `sk-${'y'.repeat(24)}`, {
       fetch: async () => new Response('<html>ok</html>', { status: 200, headers: { 'content-type': 'text/html' } }),
     });
     await assert.rejects(new CocalcV1Client(html).ping(), isKind('invalid'));
