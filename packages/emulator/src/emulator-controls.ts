@@ -21,6 +21,11 @@ export interface EmulatorControlValues {
   reloadMidRequest: boolean;
   /** Server: treat every auth token as expired. */
   expireTokens: boolean;
+  /**
+   * Server: treat every sign-in session (`remember_me`) as expired, as CoCalc does once its 12 h
+   * have run out: the kiosk is signed out until a fresh token signs it in again.
+   */
+  expireSessions: boolean;
   /** Server: delay every API answer by this many ms. */
   apiLatencyMs: number;
   /** Server: how every API endpoint answers. */
@@ -34,6 +39,7 @@ export const DEFAULT_CONTROLS: Readonly<EmulatorControlValues> = Object.freeze({
   neverReady: false,
   reloadMidRequest: false,
   expireTokens: false,
+  expireSessions: false,
   apiLatencyMs: 0,
   upstream: 'ok',
 });
@@ -74,6 +80,7 @@ export class EmulatorControls {
         case 'neverReady':
         case 'reloadMidRequest':
         case 'expireTokens':
+        case 'expireSessions':
           if (typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
           next[key] = value;
           break;

@@ -85,6 +85,12 @@ describe('classic (era C) kiosk routes and sign-in', () => {
       assert.equal((await emu.request(`/api/emulator/projects/${projectId}/files?path=missing`, { headers })).status, 404);
       const start = await emu.request(`/api/emulator/projects/${projectId}/start`, { method: 'POST', headers });
       assert.deepEqual(await start.json(), { state: 'running' });
+      // expireSessions: the same cookie no longer signs anyone in, until the control is off again.
+      emu.controls.set({ expireSessions: true });
+      assert.deepEqual(await (await emu.request('/api/emulator/session', { headers })).json(), { account_id: null });
+      assert.equal((await emu.request(`/api/emulator/projects/${projectId}`, { headers })).status, 403);
+      emu.controls.set({ expireSessions: false });
+      assert.deepEqual(await (await emu.request('/api/emulator/session', { headers })).json(), { account_id: accountId });
       // Not signed in, or signed in as someone else: 403.
       assert.equal((await emu.request(`/api/emulator/projects/${projectId}`)).status, 403);
       const strangerToken = await emu.admin.mintAuthToken(stranger);
