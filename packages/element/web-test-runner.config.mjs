@@ -95,7 +95,7 @@ export default {
   port: PORT,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
-  testsFinishTimeout: 300000,
+  testsFinishTimeout: 120000,
   plugins: [
     { name: 'element-fixtures-cleanup', async serverStop() { await cleanup(); } },
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('../../tsconfig.base.json', import.meta.url)) })],

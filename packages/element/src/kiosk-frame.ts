@@ -28,16 +28,36 @@ export function createKioskFrame(title: string): HTMLIFrameElement {
  * Why: in the `url` sign-in era the kiosk URL carries the token, and a `src` attribute keeps it in
  * the host DOM (outerHTML, devtools, session-replay scripts) for the iframe's whole life. Removing
  * or rewriting the attribute later is not an option: per HTML, changing or removing `src` navigates
- * the frame again (a reload, or about:blank). Navigating the frame's initial about:blank document
- * with `location.replace` instead loads the same URL, leaves the attribute absent, and, being a
- * replacement, adds no entry to the joint session history (so Back never re-opens the token URL).
+ * the frame again (a reload, or about:blank). Instead the frame's initial about:blank document
+ * (same-origin with us: `allow-same-origin` is in the sandbox) follows a `rel="noreferrer"` link
+ * that we click and drop at once: the frame loads the URL, the attribute stays absent, no Referer
+ * is sent (an `src` would honour `referrerpolicy`; `location.replace` from our realm would not),
+ * and, since it leaves the initial about:blank, the navigation replaces rather than adds a joint
+ * session history entry (Back never re-opens the token URL).
  *
  * Residual exposure we cannot remove from the host side (documented in the README): the token URL
- * still appears in the kiosk's own address until CoCalc strips it (eras B/C do, with a pushState
- * inside the frame), in the host's Resource Timing entries for the frame navigation, and in
+ * is the kiosk document's own address until CoCalc strips it (eras B/C do, with a pushState inside
+ * the frame), it appears in the host's Resource Timing entry for the frame navigation, it can be
+ * the Referer of the kiosk's same-origin subresource requests (CoCalc's own logs), and it reaches
  * CoCalc's access logs. Short token lifetimes and backend revocation bound that exposure.
  */
 export function navigateFrame(frame: HTMLIFrameElement, url: string): void {
+  let doc: Document | null = null;
+  try {
+    doc = frame.contentDocument;
+  } catch {
+    doc = null; // not our about:blank any more
+  }
+  if (doc?.documentElement) {
+    const link = doc.createElement('a');
+    link.href = url;
+    link.rel = 'noreferrer';
+    link.referrerPolicy = 'no-referrer';
+    doc.documentElement.append(link);
+    link.click();
+    link.remove();
+    return;
+  }
   const win = frame.contentWindow;
   if (!win) throw new Error('navigateFrame: the iframe is not connected to a document');
   win.location.replace(url);

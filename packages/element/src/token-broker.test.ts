@@ -1,0 +1,199 @@
+import { expect } from '@open-wc/testing';
+import { CocalcError } from '@cocalc-embed/protocol';
+import { TokenBroker } from './token-broker.js';
+import { fakeState, resetFake } from './test-helpers.js';
+
+/** A broker with fast retries so failure tests finish quickly; the delays keep their shape. */
+function fastBroker(options: ConstructorParameters<typeof TokenBroker>[0] = {}): TokenBroker {
+  return new TokenBroker({ retryBaseMs: 5, random: () => 0, ...options });
+}
+
+async function failure(promise: Promise<unknown>): Promise<CocalcError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (CocalcError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('TokenBroker', () => {
+  beforeEach(resetFake);
+
+  describe('requests', () => {
+    it('POSTs JSON {path, project} with x-cocalc-embed: 1, same-origin credentials and no-store', async () => {
+      const seen: RequestInit[] = [];
+      const broker = fastBroker({
+        fetch: (input, init) => {
+          seen.push(init!);
+          return fetch(input, init);
+        },
+      });
+      const grant = await broker.get({ endpoint: '/fake/token/ok', path: 'dir/a.ipynb', project: 'algebra-1' });
+      expect(grant.response.path).to.equal('dir/a.ipynb');
+      const server = (await fakeState()).lastTokenRequest!;
+      expect(server.method).to.equal('POST');
+      expect(server.contentType).to.equal('application/json');
+      expect(server.embedHeader).to.equal('1');
+      expect(JSON.parse(server.body)).to.deep.equal({ path: 'dir/a.ipynb', project: 'algebra-1' });
+      expect(seen[0]!.credentials).to.equal('same-origin');
+      expect(seen[0]!.cache).to.equal('no-store');
+    });
+
+    it('omits project from the body when none is given', async () => {
+      await fastBroker().get({ endpoint: '/fake/token/ok', path: 'a.md' });
+      expect(JSON.parse((await fakeState()).lastTokenRequest!.body)).to.deep.equal({ path: 'a.md' });
+    });
+
+    it('shares one in-flight request among 20 callers for the same endpoint, project and path', async () => {
+      const broker = fastBroker();
+      const request = { endpoint: '/fake/token/ok?delay=100', path: 'shared.ipynb' };
+      const grants = await Promise.all(Array.from({ length: 20 }, () => broker.get(request)));
+      expect(new Set(grants.map((g) => g.response.token)).size).to.equal(1);
+      expect((await fakeState()).tokenRequests['ok']).to.equal(1);
+      expect(broker.requestCount).to.equal(1);
+    });
+
+    it('does not share across paths, and never reuses a finished flight', async () => {
+      const broker = fastBroker();
+      await Promise.all([broker.get({ endpoint: '/fake/token/ok', path: 'a.md' }), broker.get({ endpoint: '/fake/token/ok', path: 'b.md' })]);
+      await broker.get({ endpoint: '/fake/token/ok', path: 'a.md' });
+      expect((await fakeState()).tokenRequests['ok']).to.equal(3);
+    });
+
+    it('computes expiry from the server expiresIn on a monotonic clock, ignoring expiresAt', async () => {
+      let now = 1_000;
+      const broker = fastBroker({ now: () => now });
+      const grant = await broker.get({ endpoint: '/fake/token/ok?expiresIn=30', path: 'a.md' });
+      expect(grant.expiresAtMs).to.equal(31_000);
+      now = 30_999;
+      expect(broker.isExpired(grant)).to.equal(false);
+      now = 31_000;
+      expect(broker.isExpired(grant)).to.equal(true);
+    });
+  });
+
+  describe('failures (security-reference C1–C4)', () => {
+    it('unreachable endpoint → TOKEN_UNAVAILABLE after 3 retries', async () => {
+      const broker = fastBroker();
+      const error = await failure(broker.get({ endpoint: 'http://127.0.0.1:9/api/cocalc/token', path: 'a.md' }));
+      expect(error.code).to.equal('TOKEN_UNAVAILABLE');
+      expect(error.retryable).to.equal(true);
+      expect(broker.requestCount).to.equal(4);
+    });
+
+    it('slow endpoint → TOKEN_TIMEOUT, without a second concurrent request', async () => {
+      const broker = fastBroker({ timeoutMs: 200, maxRetries: 0 });
+      const started = performance.now();
+      const [a, b] = await Promise.all([
+        failure(broker.get({ endpoint: '/fake/token/slow', path: 'a.md' })),
+        failure(broker.get({ endpoint: '/fake/token/slow', path: 'a.md' })),
+      ]);
+      expect(a.code).to.equal('TOKEN_TIMEOUT');
+      expect(b).to.equal(a);
+      expect(performance.now() - started).to.be.below(2_000);
+      expect((await fakeState()).tokenRequests['slow']).to.equal(1);
+    });
+
+    for (const [mode, code] of [
+      ['401', 'TOKEN_REJECTED'],
+      ['403', 'TOKEN_REJECTED'],
+      ['200-html', 'TOKEN_INVALID'],
+      ['bad-json', 'TOKEN_INVALID'],
+      ['no-token', 'TOKEN_INVALID'],
+      ['bad-token', 'TOKEN_INVALID'],
+      ['bad-project', 'TOKEN_INVALID'],
+    ] as const) {
+      it(`${mode} → ${code}, not retried`, async () => {
+        const error = await failure(fastBroker().get({ endpoint: `/fake/token/${mode}`, path: 'a.md' }));
+        expect(error.code).to.equal(code);
+        expect((await fakeState()).tokenRequests[mode]).to.equal(1);
+        expect(error.message).not.to.match(/<|Bad gateway|abc&/);
+      });
+    }
+
+    for (const mode of ['500-html', '502-html'] as const) {
+      it(`${mode} → UPSTREAM_ERROR after 1 + 3 attempts, the HTML never echoed`, async () => {
+        const error = await failure(fastBroker().get({ endpoint: `/fake/token/${mode}`, path: 'a.md' }));
+        expect(error.code).to.equal('UPSTREAM_ERROR');
+        expect(error.details.status).to.equal(Number(mode.slice(0, 3)));
+        expect(error.message).not.to.match(/<|Bad gateway|onerror/);
+        expect((await fakeState()).tokenRequests[mode]).to.equal(4);
+      });
+    }
+
+    it('401 carries the backend error code and message as text', async () => {
+      const error = await failure(fastBroker().get({ endpoint: '/fake/token/401', path: 'a.md' }));
+      expect(error.details.serverCode).to.equal('UNAUTHENTICATED');
+      expect(error.message).to.contain('Sign in first.');
+    });
+
+    it('429 Retry-After: 1 waits at least a second before retrying, then reports RATE_LIMITED', async () => {
+      const broker = fastBroker({ maxRetries: 1 });
+      const started = performance.now();
+      const error = await failure(broker.get({ endpoint: '/fake/token/429?retryAfter=1', path: 'a.md' }));
+      expect(performance.now() - started).to.be.at.least(1_000);
+      expect(error.code).to.equal('RATE_LIMITED');
+      expect(error.retryAfterMs).to.equal(1_000);
+      expect((await fakeState()).tokenRequests['429']).to.equal(2);
+    });
+
+    it('recovers when a retry succeeds (503 then 200)', async () => {
+      const grant = await fastBroker().get({ endpoint: '/fake/token/flaky', path: 'a.md' });
+      expect(grant.response.token).to.match(/^[A-Za-z0-9]{24}$/);
+      expect((await fakeState()).tokenRequests['flaky']).to.equal(2);
+    });
+
+    it('backs off exponentially with jitter (1×, 2×, 4× the base, at most 3 retries)', async () => {
+      const times: number[] = [];
+      const broker = new TokenBroker({
+        retryBaseMs: 40,
+        random: () => 0.5,
+        fetch: () => {
+          times.push(performance.now());
+          return Promise.reject(new TypeError('Failed to fetch'));
+        },
+      });
+      const error = await failure(broker.get({ endpoint: '/x', path: 'a.md' }));
+      expect(error.code).to.equal('TOKEN_UNAVAILABLE');
+      expect(times).to.have.length(4);
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      // 40·1.25, 80·1.25, 160·1.25 ms, with some slack for timers.
+      expect(gaps[0]).to.be.within(45, 150);
+      expect(gaps[1]).to.be.within(95, 250);
+      expect(gaps[2]).to.be.within(195, 400);
+    });
+  });
+
+  describe('cancellation', () => {
+    it('one caller aborting leaves the shared request to the others', async () => {
+      const broker = fastBroker();
+      const request = { endpoint: '/fake/token/ok?delay=150', path: 'a.md' };
+      const abort = new AbortController();
+      const first = broker.get(request, abort.signal);
+      const second = broker.get(request);
+      abort.abort();
+      expect((await failure(first)).code).to.equal('ABORTED');
+      expect((await second).response.token).to.match(/^[A-Za-z0-9]{24}$/);
+    });
+
+    it('every caller aborting cancels the request and its retries', async () => {
+      let calls = 0;
+      const broker = new TokenBroker({
+        retryBaseMs: 50,
+        fetch: (_input, init) =>
+          new Promise((_resolve, reject) => {
+            calls++;
+            init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+          }),
+      });
+      const abort = new AbortController();
+      const pending = broker.get({ endpoint: '/x', path: 'a.md' }, abort.signal);
+      abort.abort();
+      expect((await failure(pending)).code).to.equal('ABORTED');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(calls).to.equal(1);
+    });
+  });
+});
