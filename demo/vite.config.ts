@@ -13,9 +13,10 @@ export default defineConfig({
     port: 5173,
     strictPort: true,
     proxy: {
-      '/api': { target: backend, changeOrigin: false },
+      // Keys starting with ^ are regular expressions; a plain '/api' would also catch '/api-down'.
+      '^/api/': { target: backend, changeOrigin: false },
       // "Backend down" in the failures page: a route to a port where nothing listens.
-      '/api-down': { target: 'http://127.0.0.1:9', changeOrigin: false },
+      '^/api-down/': { target: 'http://127.0.0.1:9', changeOrigin: false },
     },
   },
   preview: { host: '127.0.0.1', port: 5173, strictPort: true },

@@ -8,6 +8,7 @@ export const emulatorUrl = import.meta.env.VITE_EMULATOR_URL ?? 'http://localhos
 export interface EmulatorControls {
   neverReady?: boolean;
   expireTokens?: boolean;
+  expireSessions?: boolean;
   latencyMs?: number;
 }
 

@@ -23,7 +23,7 @@ if (!emulatorUrl) {
 }
 
 // Start from a clean emulator: a previous visit may have left a switch on.
-if (emulatorUrl) await setEmulatorControls({ neverReady: false, expireTokens: false });
+if (emulatorUrl) await setEmulatorControls({ neverReady: false, expireTokens: false, expireSessions: false });
 
 let current: CocalcNotebookElement | undefined;
 function mount(): void {
@@ -45,7 +45,7 @@ function mount(): void {
 switches.addEventListener('change', async (event) => {
   const input = event.target as HTMLInputElement;
   try {
-    if (input.name === 'token-expired') await setEmulatorControls({ expireTokens: input.checked });
+    if (input.name === 'token-expired') await setEmulatorControls({ expireTokens: input.checked, expireSessions: input.checked });
     if (input.name === 'kiosk-silent') await setEmulatorControls({ neverReady: input.checked });
     if (input.name === 'backend-down' && current) {
       // Switching the backend back on is the recovery path: the element's Retry uses the endpoint it has now.
@@ -53,6 +53,7 @@ switches.addEventListener('change', async (event) => {
     }
     panel.add('switch', `${input.name} ${input.checked ? 'on' : 'off'}`);
     if (input.checked) mount();
+    else if (input.name === 'backend-down') note.textContent = 'Backend back: a new token-endpoint makes the element start over by itself.';
     else note.textContent = 'Switched off: press Retry in the notebook to recover.';
   } catch (error) {
     panel.add('error', String(error));

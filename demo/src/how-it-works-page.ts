@@ -10,25 +10,34 @@ await import('@cocalc-embed/element');
 
 const tbody = document.querySelector('#timeline tbody')!;
 const start = document.getElementById('start') as HTMLButtonElement;
+start.disabled = false; // the user is signed in and the element is defined
 let t0 = 0;
-let last = 0;
 
 function step(name: string, at = performance.now()): void {
   const row = document.createElement('tr');
   row.dataset.step = name;
-  for (const text of [name, `${Math.round(at - t0)} ms`, `${Math.round(at - last)} ms`]) {
+  row.dataset.at = String(at);
+  for (const text of [name, `${Math.round(at - t0)} ms`, '']) {
     const cell = document.createElement('td');
     cell.textContent = text;
     row.append(cell);
   }
-  tbody.append(row);
-  last = at;
+  // Resource Timing entries arrive late (the observer is asynchronous): keep rows in time order,
+  // and recompute each step's duration from the one before it.
+  const rows = [...tbody.querySelectorAll<HTMLTableRowElement>('tr')];
+  tbody.insertBefore(row, rows.find((r) => Number(r.dataset.at) > at) ?? null);
+  let previous = t0;
+  for (const r of tbody.querySelectorAll<HTMLTableRowElement>('tr')) {
+    const when = Number(r.dataset.at);
+    r.cells[2]!.textContent = `${Math.round(when - previous)} ms`;
+    previous = when;
+  }
 }
 
 start.addEventListener('click', async () => {
   start.remove();
   tbody.replaceChildren();
-  t0 = last = performance.now();
+  t0 = performance.now();
   const nb = document.createElement('cocalc-notebook') as CocalcNotebookElement;
   nb.path = 'intro.ipynb';
   const observer = new PerformanceObserver((list) => {
