@@ -58,7 +58,7 @@ export default defineConfig({
           executablePath: CHROMIUM,
           args: [
             ...CHROMIUM_ARGS,
-            '--host-resolver-rules=MAP learn.example.test 127.0.0.1, MAP cocalc.example.test 127.0.0.2',
+            '--host-resolver-rules=MAP learn.example.test 127.0.0.1, MAP other.example.test 127.0.0.1, MAP cocalc.example.test 127.0.0.2',
             '--ignore-certificate-errors',
           ],
         },

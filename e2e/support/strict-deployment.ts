@@ -1,0 +1,171 @@
+/**
+ * A production-shaped deployment on one machine, for the `strict` Playwright project:
+ *
+ *   https://learn.example.test   (127.0.0.1:443) the host page, the element's single-file bundle,
+ *                                 and the token backend mounted at /api (same origin, as behind
+ *                                 one reverse proxy)
+ *   https://cocalc.example.test  (127.0.0.2:443) the emulator in CoCalc's strict mode: modern
+ *                                 generation (/auth/impersonate), iframe_comm_hosts =
+ *                                 learn.example.test, no http relaxation, samesite strict
+ *
+ * The two names are one site (example.test), as a working deployment must be. Chromium maps them
+ * to the loopback addresses with --host-resolver-rules (playwright.config.ts); Node cannot resolve
+ * them, so the backend reaches CoCalc through a fetch that dials 127.0.0.2 with the right SNI.
+ * The certificate is made with openssl at test time.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest, createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { build } from 'esbuild';
+import { startEmulator, type RunningEmulator } from '@cocalc-embed/emulator';
+import { createTokenApp, loadConfig } from '@cocalc-embed/server';
+
+export const HOST_ORIGIN = 'https://learn.example.test';
+export const OTHER_ORIGIN = 'https://other.example.test';
+export const COCALC_URL = 'https://cocalc.example.test';
+
+/** A running strict deployment; `close()` stops everything and removes its files. */
+export interface StrictDeployment {
+  readonly emulator: RunningEmulator;
+  close(): Promise<void>;
+}
+
+export async function startStrictDeployment(): Promise<StrictDeployment> {
+  const dir = mkdtempSync(join(tmpdir(), 'cocalc-embed-strict-'));
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    '-days', '2', '-subj', '/CN=example.test',
+    '-addext', 'subjectAltName=DNS:learn.example.test,DNS:other.example.test,DNS:cocalc.example.test',
+  ], { stdio: 'ignore' });
+  const key = readFileSync(join(dir, 'key.pem'));
+  const cert = readFileSync(join(dir, 'cert.pem'));
+
+  const emulator = await startEmulator({
+    host: '127.0.0.2',
+    port: 443,
+    https: { key, cert },
+    publicUrl: COCALC_URL,
+    generation: 'modern',
+    iframeCommHosts: 'learn.example.test',
+    devHttpOrigins: [],
+    samesiteRememberMe: 'strict',
+    dataDir: join(dir, 'emulator'),
+  });
+
+  const config = loadConfig({
+    COCALC_URL,
+    COCALC_API_KEY: emulator.apiKey,
+    COCALC_EMBED_DATA_DIR: join(dir, 'server'),
+  });
+  const app = createTokenApp({
+    config,
+    // The site's own sign-in decides who the user is; here every visitor is one student.
+    authenticate: async () => ({ userId: 'strict-student' }),
+    fetch: fetchThroughLoopback(cert),
+  });
+  const api = getRequestListener(app.fetch);
+
+  const bundle = await build({
+    stdin: {
+      contents: "import '@cocalc-embed/element'; import '@cocalc-embed/element/controls';",
+      resolveDir: fileURLToPath(new URL('../../packages/element/', import.meta.url)),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    write: false,
+  });
+  const script = bundle.outputFiles[0]!.contents;
+
+  const host: Server = createServer({ key, cert }, (req, res) => {
+    const path = new URL(req.url ?? '/', HOST_ORIGIN).pathname;
+    if (path.startsWith('/api/')) {
+      void api(req, res);
+      return;
+    }
+    if (path === '/cocalc-notebook.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return;
+    }
+    if (path === '/') {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        // The CSP a page author needs: the kiosk origin as frame-src, nothing inline, nothing else.
+        'content-security-policy': `default-src 'self'; frame-src ${COCALC_URL}; connect-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'`,
+      });
+      res.end(HOST_PAGE);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    host.once('error', reject);
+    host.listen(443, '127.0.0.1', () => resolve());
+  });
+
+  return {
+    emulator,
+    async close() {
+      host.closeAllConnections();
+      await new Promise((r) => host.close(r));
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const HOST_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Course</title>
+<script type="module" src="/cocalc-notebook.js"></script></head>
+<body><main>
+<h1>Course</h1>
+<cocalc-notebook id="nb" path="intro.ipynb" ready-timeout="4000"></cocalc-notebook>
+<button data-cocalc-for="nb" data-cocalc-action="open" data-cocalc-path="lab1.ipynb">Open Lab 1</button>
+<button data-cocalc-for="nb" data-cocalc-action="closeall">Close all</button>
+</main></body></html>`;
+
+/**
+ * `fetch` for the backend: requests to https://cocalc.example.test go to 127.0.0.2:443 with SNI
+ * cocalc.example.test, trusting only the test certificate.
+ */
+function fetchThroughLoopback(ca: Buffer): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.origin !== COCALC_URL) throw new TypeError(`unexpected upstream ${url.origin}`);
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    return new Promise<Response>((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: '127.0.0.2',
+          port: 443,
+          servername: url.hostname,
+          ca,
+          method: request.method,
+          path: url.pathname + url.search,
+          headers: { ...Object.fromEntries(request.headers), host: url.host },
+          signal: request.signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+            const status = res.statusCode ?? 502;
+            resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers }));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }) as typeof fetch;
+}

@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { COCALC_URL, HOST_ORIGIN, OTHER_ORIGIN, startStrictDeployment, type StrictDeployment } from '../../support/strict-deployment.js';
+
+let deployment: StrictDeployment;
+test.beforeAll(async () => {
+  deployment = await startStrictDeployment();
+});
+test.afterAll(async () => {
+  await deployment?.close();
+});
+
+test('under CoCalc\'s strict rules the element signs in through /auth/impersonate and drives the kiosk', async ({ page, context }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+  });
+  const impersonate = page.waitForRequest((r) => r.url().startsWith(`${COCALC_URL}/auth/impersonate?auth_token=`));
+  await page.goto(`${HOST_ORIGIN}/`);
+  await impersonate;
+  const nb = page.locator('cocalc-notebook#nb');
+  await expect(nb).toHaveJSProperty('state', 'ready');
+  const kiosk = page.frameLocator('cocalc-notebook#nb iframe[title]');
+  await expect(kiosk.getByRole('heading', { name: 'Introduction to data with Python' })).toBeVisible();
+
+  // The sign-in cookie is CoCalc's, SameSite=Strict, and it works because the two hosts are one site.
+  const cookies = await context.cookies(COCALC_URL);
+  const rememberMe = cookies.find((c) => c.name === 'remember_me');
+  expect(rememberMe?.sameSite).toBe('Strict');
+  expect(rememberMe?.httpOnly).toBe(true);
+
+  // Era D: the kiosk URL carries no token, and no frame keeps the impersonate URL.
+  const frames = await nb.evaluate((el) => [...el.shadowRoot!.querySelectorAll('iframe')].map((f) => f.src + (f.getAttribute('src') ?? '')));
+  expect(frames.join(' ')).not.toContain('auth_token');
+
+  await page.getByRole('button', { name: 'Open Lab 1' }).click();
+  await expect(kiosk.getByRole('heading', { name: 'Lab 1: the median' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close all' }).click();
+  await expect(kiosk.getByRole('heading', { name: 'CoCalc', exact: true })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
+test('a host page whose origin is not in iframe_comm_hosts gets no answer, and the element says so', async ({ page }) => {
+  // Same site, same backend, same token: only the origin differs from the allowed learn.example.test.
+  await page.goto(`${OTHER_ORIGIN}/`);
+  const nb = page.locator('cocalc-notebook#nb');
+  // CoCalc drops blocked origins silently: the kiosk itself loads and is signed in, it just never answers.
+  await expect(page.frameLocator('cocalc-notebook#nb iframe[title]').getByRole('heading', { name: 'intro.ipynb' })).toBeVisible();
+  await expect(nb).toHaveJSProperty('state', 'error', { timeout: 30_000 });
+  expect(await nb.evaluate((el) => (el as unknown as { error: { code: string } }).error.code)).toBe('READY_TIMEOUT');
+  await expect(nb.locator('[part~="hint"]')).toContainText('iframe_comm_hosts');
+});
