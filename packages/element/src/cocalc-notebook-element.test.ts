@@ -1,10 +1,10 @@
-import { expect, fixture, fixtureSync, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import { CocalcError, type TokenResponse } from '@cocalc-embed/protocol';
 import './define.js';
 import { CocalcNotebookElement } from './cocalc-notebook-element.js';
 import { KIOSK_ALLOW, KIOSK_SANDBOX } from './kiosk-frame.js';
 import { TokenBroker } from './token-broker.js';
-import { fakeState, frames, recordStates, resetFake, sleep, waitForState } from './test-helpers.js';
+import { fakeState, frames, nextEvent, recordStates, resetFake, sleep, waitForState } from './test-helpers.js';
 
 const fastBroker = (): TokenBroker => new TokenBroker({ retryBaseMs: 5, random: () => 0 });
 
@@ -64,7 +64,7 @@ describe('<cocalc-notebook>', () => {
       expect(el.state).to.equal('token');
       expect(el.matches(':state(token)')).to.equal(true);
       const seen = recordStates(el);
-      const ready = await oneEvent(el, 'cocalc-ready');
+      const ready = await nextEvent(el, 'cocalc-ready');
       expect(seen).to.deep.equal(['loading', 'connecting', 'ready']);
       expect(el.matches(':state(ready)')).to.equal(true);
       expect(el.matches(':state(loading)')).to.equal(false);
@@ -81,7 +81,7 @@ describe('<cocalc-notebook>', () => {
       const order: string[] = [];
       el.addEventListener('cocalc-file-open', (e) => order.push(`open:${e.path}`));
       el.addEventListener('cocalc-file-opened', (e) => order.push(`opened:${e.path}`));
-      const opened = await oneEvent(el, 'cocalc-file-opened');
+      const opened = await nextEvent(el, 'cocalc-file-opened');
       expect(opened.projectId).to.equal(el.projectId);
       expect(order).to.deep.equal(['open:intro.ipynb', 'opened:intro.ipynb']);
       expect(el.openFiles).to.deep.equal(['intro.ipynb']);
@@ -197,7 +197,7 @@ describe('<cocalc-notebook>', () => {
         const el = fixtureSync<CocalcNotebookElement>(
           html`<cocalc-notebook path="a.md" token-endpoint=${`/fake/token/${mode}`} .tokenBroker=${fastBroker()}></cocalc-notebook>`,
         );
-        const { error } = await oneEvent(el, 'cocalc-error');
+        const { error } = await nextEvent(el, 'cocalc-error');
         expect(error).to.be.instanceOf(CocalcError);
         expect(error.code).to.equal(code);
         expect(el.state).to.equal('error');
@@ -302,7 +302,7 @@ describe('<cocalc-notebook>', () => {
       expect(el.openFiles).to.have.members(['intro.ipynb', 'second.md']);
       const status = await el.status();
       expect(status.openFiles[el.projectId!]).to.have.members(['intro.ipynb', 'second.md']);
-      const change = oneEvent(el, 'cocalc-files-change');
+      const change = nextEvent(el, 'cocalc-files-change');
       await el.close('second.md');
       expect((await change).files).to.deep.equal(['intro.ipynb']);
       await el.closeAll();
@@ -353,7 +353,7 @@ describe('<cocalc-notebook>', () => {
       const el = await readyNotebook();
       await waitFor(() => el.openFiles.includes('intro.ipynb'));
       const frame = frames(el)[0];
-      const ack = oneEvent(el, 'cocalc-file-open');
+      const ack = nextEvent(el, 'cocalc-file-open');
       el.path = 'second.md';
       await el.updateComplete;
       expect(await el.pathOpened).to.deep.equal({ projectId: el.projectId, path: 'second.md' });
@@ -462,7 +462,7 @@ describe('<cocalc-notebook>', () => {
         const response = await fetch('/fake/token/ok?expiresIn=0', { method: 'POST', body: JSON.stringify({ path }) });
         return (await response.json()) as TokenResponse;
       };
-      const { error } = await oneEvent(el, 'cocalc-error');
+      const { error } = await nextEvent(el, 'cocalc-error');
       expect(error.code).to.equal('TOKEN_EXPIRED');
       expect(el.state).to.equal('error');
     });
@@ -481,7 +481,7 @@ describe('<cocalc-notebook>', () => {
       window.postMessage({ status: 'done', action: 'open', path: 'forged.md', project_id: el.projectId }, location.origin);
       const other = document.createElement('iframe');
       document.body.append(other);
-      other.contentWindow!.eval(
+      (other.contentWindow as Window & { eval(code: string): unknown }).eval(
         `parent.postMessage({ status: 'error', mesg: 'forged', action: 'open', path: 'real.md', project_id: ${JSON.stringify(el.projectId)} }, '*')`,
       );
       for (const junk of [null, 42, 'done', [], {}, { status: 'weird' }, { __proto__: { polluted: 1 } }]) window.postMessage(junk, '*');

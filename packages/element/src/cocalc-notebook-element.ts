@@ -418,11 +418,16 @@ export class CocalcNotebookElement extends LitElement {
         // The kiosk URL showed `path`; opening it (and whatever was open before a renewal) through
         // the controller makes it part of desiredFiles, so a kiosk reload brings it back too.
         const paths = [...new Set([this.path, ...restore])].filter((p) => !projectPathProblem(p));
-        for (const path of paths) {
-          controller.open(path, { projectId }).catch((error: unknown) => {
-            if (live() && !CocalcError.is(error, 'DESTROYED')) this.#report(asCocalcError(error));
-          });
-        }
+        // After the controller's own 'ready' dispatch has returned: calls made from inside its
+        // ready listeners could be sent before it finishes settling late probe answers.
+        queueMicrotask(() => {
+          if (!live()) return;
+          for (const path of paths) {
+            controller.open(path, { projectId }).catch((error: unknown) => {
+              if (live() && !CocalcError.is(error, 'DESTROYED')) this.#report(asCocalcError(error));
+            });
+          }
+        });
       }
     };
     controller.addEventListener('ready', onReady, { signal });

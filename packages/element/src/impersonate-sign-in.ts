@@ -7,18 +7,19 @@ export interface ImpersonateOptions {
   readonly signal: AbortSignal;
   /** Ms to wait for the impersonate page's first load (default 15 000). */
   readonly loadTimeoutMs?: number;
-  /**
-   * Ms to wait after the first load for the second one (CoCalc's client-side redirect to `/app`);
-   * the cookies are already set by the first response, so this is only politeness (default 3 000).
-   */
-  readonly redirectTimeoutMs?: number;
 }
 
 /**
  * Era D sign-in (CoCalc ≥ 2024-10-19): loads `{base}/auth/impersonate?auth_token=…` in a hidden,
- * throw-away iframe inside `container`, waits for its load and the redirect's load (or a bound),
- * then removes it. The cookies it set sign the kiosk frame in; the token never touches the kiosk
- * frame or any `src` attribute.
+ * throw-away iframe inside `container`, waits for its load, then removes it. The cookies it set
+ * sign the kiosk frame in; the token never touches the kiosk frame or any `src` attribute.
+ *
+ * Why not wait for the second load (CoCalc's client-side redirect to `/app`): the sign-in cookies
+ * come with the first response, so they are set by the time its `load` fires. The redirect's
+ * `location.href = …/app` is a push navigation that would add an entry to the top window's joint
+ * session history (Back would then step through a dead sign-in frame) and load the whole CoCalc app
+ * for nothing. Removing the frame in the parent's `load` handler — which runs right after the
+ * frame's own `onload` started that navigation — cancels it before it commits.
  */
 export async function impersonateSignIn(container: Node, url: string, options: ImpersonateOptions): Promise<void> {
   const frame = createKioskFrame('CoCalc sign-in');
@@ -27,20 +28,13 @@ export async function impersonateSignIn(container: Node, url: string, options: I
   frame.setAttribute('tabindex', '-1');
   frame.className = 'sign-in-frame';
   const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
-  const redirectTimeoutMs = options.redirectTimeoutMs ?? 3_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onLoad: (() => void) | undefined;
   let onAbort: (() => void) | undefined;
   try {
     container.appendChild(frame);
     await new Promise<void>((resolve, reject) => {
-      let loads = 0;
-      onLoad = () => {
-        loads++;
-        clearTimeout(timer);
-        if (loads >= 2) resolve();
-        else timer = setTimeout(resolve, redirectTimeoutMs);
-      };
+      onLoad = resolve;
       onAbort = () => reject(new CocalcError('ABORTED', 'Sign-in was cancelled.'));
       if (options.signal.aborted) return onAbort();
       options.signal.addEventListener('abort', onAbort, { once: true });

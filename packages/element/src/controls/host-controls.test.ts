@@ -1,10 +1,9 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../define.js';
 import { stopHostControls } from './index.js';
 import type { CocalcNotebookElement } from '../cocalc-notebook-element.js';
-import type { CocalcControlResultEvent } from '../events/cocalc-control-result-event.js';
 import { TokenBroker } from '../token-broker.js';
-import { resetFake, sleep, waitForState } from '../test-helpers.js';
+import { nextEvent, resetFake, sleep, waitForState } from '../test-helpers.js';
 
 async function until(condition: () => boolean, ms = 5_000): Promise<void> {
   const end = performance.now() + ms;
@@ -34,23 +33,23 @@ describe('host controls (data-cocalc-*)', () => {
     await waitForState(el, 'ready');
     expect(open!.disabled || close!.disabled || closeAll!.disabled).to.equal(false);
 
-    const opened = oneEvent(open!, 'cocalc-control-result');
+    const opened = nextEvent(open!, 'cocalc-control-result');
     open!.click();
-    const result = (await opened) as CocalcControlResultEvent;
+    const result = await opened;
     expect(result.action).to.equal('open');
     expect(result.error).to.equal(undefined);
     expect(el.openFiles).to.include('lab1.md');
     expect(open!.getAttribute('aria-pressed')).to.equal('true');
     expect(close!.getAttribute('aria-pressed')).to.equal('true');
 
-    const closed = oneEvent(close!, 'cocalc-control-result');
+    const closed = nextEvent(close!, 'cocalc-control-result');
     close!.click();
     await closed;
     expect(el.openFiles).not.to.include('lab1.md');
     expect(open!.getAttribute('aria-pressed')).to.equal('false');
 
     closeAll!.click();
-    await oneEvent(closeAll!, 'cocalc-control-result');
+    await nextEvent(closeAll!, 'cocalc-control-result');
     expect(el.openFiles).to.deep.equal([]);
   });
 
@@ -63,9 +62,9 @@ describe('host controls (data-cocalc-*)', () => {
     const button = page.querySelector('button')!;
     await waitForState(el, 'ready');
     await until(() => el.openFiles.includes('intro.ipynb'));
-    const heard = oneEvent(button, 'cocalc-control-result');
+    const heard = nextEvent(button, 'cocalc-control-result');
     button.click();
-    const result = (await heard) as CocalcControlResultEvent;
+    const result = await heard;
     expect(result.action).to.equal('status');
     expect(result.status!.connection.status).to.equal('connected');
     expect(result.status!.openFiles[el.projectId!]).to.include('intro.ipynb');
@@ -103,7 +102,7 @@ describe('host controls (data-cocalc-*)', () => {
     await waitForState(el, 'ready');
     await until(() => !button.disabled);
     button.click();
-    await oneEvent(button, 'cocalc-control-result');
+    await nextEvent(button, 'cocalc-control-result');
     expect(el.openFiles).to.include('inside.md');
     expect(button.getAttribute('aria-pressed')).to.equal('true');
   });

@@ -1,0 +1,46 @@
+// Nothing may touch window/document at import time: server rendering and tooling import these
+// modules in Node. Run with `node --import tsx --test test/*.test.ts`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+test('Node has no DOM here (the test would prove nothing otherwise)', () => {
+  assert.equal(typeof (globalThis as { window?: unknown }).window, 'undefined');
+  assert.equal(typeof (globalThis as { document?: unknown }).document, 'undefined');
+});
+
+test('the package entry, the class module, define, controls and the token broker import without a DOM', async () => {
+  const index = await import('../src/index.js');
+  assert.equal(typeof index.CocalcNotebookElement, 'function');
+  assert.equal(typeof index.getTokenBroker, 'function');
+  await import('../src/cocalc-notebook-element.js');
+  const define = await import('../src/define.js');
+  // Lit's Node build brings a minimal customElements shim for server rendering; either way
+  // define must not throw and must not register a second class under the tag.
+  const defined = define.defineCocalcNotebook();
+  assert.ok(defined === undefined || defined === index.CocalcNotebookElement);
+  const controls = await import('../src/controls/index.js');
+  assert.doesNotThrow(() => controls.stopHostControls());
+});
+
+test('the event classes construct in Node (no DOM needed)', async () => {
+  const { CocalcStateChangeEvent } = await import('../src/index.js');
+  const event = new CocalcStateChangeEvent('ready', 'connecting');
+  assert.equal(event.type, 'cocalc-state-change');
+  assert.equal(event.bubbles && event.composed, true);
+});
+
+test('the lit-free bundle imports in Node without touching window', async () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  // Build into a temp folder so the test does not depend on a previous build:bundle run.
+  const out = `${root}dist/node-test`;
+  execFileSync(process.execPath, ['--import', 'tsx', '-e', `
+    const { buildWithoutLit } = await import(${JSON.stringify(`${root}scripts/build-bundle.ts`)});
+    await buildWithoutLit(${JSON.stringify(`${root}scripts/bundle-entry.ts`)}, ${JSON.stringify(`${out}/bundle.mjs`)});
+  `], { stdio: 'inherit' });
+  assert.ok(existsSync(`${out}/bundle.mjs`));
+  const bundle = await import(`${out}/bundle.mjs`);
+  assert.equal(typeof bundle.CocalcNotebookElement, 'function');
+});
