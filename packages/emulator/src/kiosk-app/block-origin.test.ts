@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { blockOrigin } from './block-origin.js';
-import { splitIframeCommHosts } from './split-iframe-comm-hosts.js';
+import { splitIframeCommHosts } from '../split-iframe-comm-hosts.js';
 
 const blocked = (hosts: string, origin: string, dev: string[] = []): boolean =>
   blockOrigin({ origin }, splitIframeCommHosts(hosts), dev);

@@ -1,5 +1,5 @@
 import { joinBasePath } from './app-base-path.js';
-import { splitIframeCommHosts } from './split-iframe-comm-hosts.js';
+import { splitIframeCommHosts } from '../split-iframe-comm-hosts.js';
 
 /** The parts of CoCalc's `/customize` (plus the emulator's own `emulator` key) the kiosk uses. */
 export interface SiteCustomize {
