@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFakeCocalc } from './test/fake-cocalc.mjs';
+import { build } from 'esbuild';
 
 const PORT = 8002;
 const fake = createFakeCocalc();
@@ -105,6 +106,18 @@ export default {
       const path = ctx.path;
       if (path === '/api/cocalc/token') return proxyToken(ctx, 'classic');
       if (path === '/api-modern/cocalc/token') return proxyToken(ctx, 'modern');
+      if (path === '/__react-bundle.js') {
+        // React ships CommonJS only; esbuild turns the wrapper + React + ReactDOM into one ES module.
+        const result = await build({
+          entryPoints: [fileURLToPath(new URL('./test/react-entry.ts', import.meta.url))],
+          bundle: true, format: 'esm', platform: 'browser', write: false, target: 'es2022',
+          define: { 'process.env.NODE_ENV': '"development"' },
+          tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
+        });
+        ctx.set('content-type', 'text/javascript');
+        ctx.body = result.outputFiles[0].text;
+        return;
+      }
       if (path === '/__pairs') {
         ctx.set('content-type', 'application/json');
         ctx.body = JSON.stringify({

@@ -60,12 +60,12 @@ describe('<cocalc-notebook>', () => {
       const el = fixtureSync<CocalcNotebookElement>(
         html`<cocalc-notebook path="intro.ipynb" token-endpoint="/fake/token/ok" .tokenBroker=${fastBroker()}></cocalc-notebook>`,
       );
-      // The token request starts synchronously on insertion.
-      expect(el.state).to.equal('token');
-      expect(el.matches(':state(token)')).to.equal(true);
+      // Insertion only schedules the start (so properties set right after insertion count).
+      expect(el.state).to.equal('idle');
+      expect(el.matches(':state(idle)')).to.equal(true);
       const seen = recordStates(el);
       const ready = await nextEvent(el, 'cocalc-ready');
-      expect(seen).to.deep.equal(['loading', 'connecting', 'ready']);
+      expect(seen).to.deep.equal(['token', 'loading', 'connecting', 'ready']);
       expect(el.matches(':state(ready)')).to.equal(true);
       expect(el.matches(':state(loading)')).to.equal(false);
       expect(ready.controller).to.equal(el.controller);

@@ -345,6 +345,10 @@ export class CocalcNotebookElement extends LitElement {
     this._error = undefined;
 
     try {
+      // Let the first render happen, and let frameworks finish setting properties: React (and
+      // @lit/react) connect the element first and set its properties later in the same task.
+      await this.updateComplete;
+      if (stale()) return;
       const path = this.path;
       const pathProblem = projectPathProblem(path);
       if (pathProblem) throw new CocalcError('INVALID_ARGUMENT', `The path attribute ${pathProblem}.`, { details: { field: 'path' } });
@@ -355,9 +359,6 @@ export class CocalcNotebookElement extends LitElement {
       }
       // An expired session stays `expired` until the fresh token is in hand.
       this.#setState(expired ? NotebookState.EXPIRED : NotebookState.TOKEN);
-      // The first render creates the stage the frames go into.
-      await this.updateComplete;
-      if (stale()) return;
 
       const grant = await this.#getToken(path, session.signal);
       if (stale()) return;
