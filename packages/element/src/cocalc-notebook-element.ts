@@ -409,7 +409,6 @@ export class CocalcNotebookElement extends LitElement {
     const live = (): boolean => generation === this.#generation && !signal.aborted;
     const onReady = (): void => {
       if (!live() || this._state === NotebookState.READY) return;
-      this.#renewals = 0;
       this.#setState(NotebookState.READY);
       const projectId = this.#grant!.response.projectId;
       this.#readyDeferred.resolve(controller);
@@ -423,11 +422,24 @@ export class CocalcNotebookElement extends LitElement {
         // ready listeners could be sent before it finishes settling late probe answers.
         queueMicrotask(() => {
           if (!live()) return;
-          for (const path of paths) {
-            controller.open(path, { projectId }).catch((error: unknown) => {
-              if (live() && !CocalcError.is(error, 'DESTROYED')) this.#report(asCocalcError(error));
-            });
-          }
+          paths.forEach((path, index) => {
+            controller.open(path, { projectId }).then(
+              () => {
+                // The session demonstrably works: a later expiry may be renewed again.
+                if (index === 0 && live()) this.#renewals = 0;
+              },
+              (error: unknown) => {
+                if (!live() || CocalcError.is(error, 'DESTROYED')) return;
+                const failure = asCocalcError(error);
+                // A kiosk that answers but cannot open the embed's own project is not signed in
+                // (CoCalc installs its listener either way): the token expired before CoCalc
+                // redeemed it, or the session cookie did not stick.
+                if (index === 0 && failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg))) {
+                  this.#onSignInLost(failure);
+                } else this.#report(failure);
+              },
+            );
+          });
         });
       }
     };
@@ -476,17 +488,33 @@ export class CocalcNotebookElement extends LitElement {
    * expiry, one automatic retry with a fresh token (security-reference B1), then stop.
    */
   #onReadyTimeout(error: CocalcError): void {
+    this.#renewOnce(error, error);
+  }
+
+  /** The kiosk answers but is not signed in: renew once, then SESSION_BLOCKED (or TOKEN_EXPIRED). */
+  #onSignInLost(error: CocalcError): void {
+    this.#renewOnce(
+      error,
+      new CocalcError('SESSION_BLOCKED', 'CoCalc loaded but is not signed in, even with a fresh token.', {
+        cause: error,
+        details: { mesg: error.details.mesg },
+      }),
+    );
+  }
+
+  /** One renewal per failing streak; `final` is reported when the renewed session fails too. */
+  #renewOnce(error: CocalcError, final: CocalcError): void {
     const expired = this.#grant !== undefined && this.#broker().isExpired(this.#grant);
     if (this.#renewals >= 1) {
       this.#fail(
         expired
           ? new CocalcError('TOKEN_EXPIRED', 'The CoCalc session expired and a fresh token did not help.', { cause: error })
-          : error,
+          : final,
       );
       return;
     }
     this.#renewals++;
-    this.#log(expired ? 'token expired: renewing the session' : 'kiosk did not answer: one retry with a fresh token');
+    this.#log(expired ? 'token expired: renewing the session' : `${error.code}: one retry with a fresh token`);
     void this.#mount('renew', { expired });
   }
 

@@ -87,6 +87,19 @@ describe('<cocalc-notebook> with the emulator and the token server', function ()
     expect(frames(el)).to.have.length(0);
   });
 
+  it('a kiosk that loads but cannot sign in (expired token) is renewed once, then reported', async () => {
+    await controls('classic', { expireTokens: true });
+    const before = (await pairs()).classic.tokenRequests;
+    const el = await fixture<CocalcNotebookElement>(html`<cocalc-notebook path="intro.ipynb"></cocalc-notebook>`);
+    const states = recordStates(el);
+    const { error } = await nextEvent(el, 'cocalc-error');
+    expect(error.code).to.equal('SESSION_BLOCKED');
+    expect(String(error.details.mesg)).to.match(/problem opening project/);
+    expect(el.state).to.equal('error');
+    expect(states).to.include('token'); // the renewal
+    expect((await pairs()).classic.tokenRequests - before).to.equal(2);
+  });
+
   it('path changes open in the running emulator kiosk without a new token', async () => {
     const el = await fixture<CocalcNotebookElement>(html`<cocalc-notebook path="intro.ipynb"></cocalc-notebook>`);
     await waitForState(el, 'ready', 20_000);
