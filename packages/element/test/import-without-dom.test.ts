@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 test('Node has no DOM here (the test would prove nothing otherwise)', () => {
@@ -35,12 +36,19 @@ test('the event classes construct in Node (no DOM needed)', async () => {
 test('the lit-free bundle imports in Node without touching window', async () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   // Build into a temp folder so the test does not depend on a previous build:bundle run.
-  const out = `${root}dist/node-test`;
+  // Inside the package, so the external `lit` import resolves from its node_modules.
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+  const out = mkdtempSync(join(root, 'node_modules/.cache/element-node-import-'));
   execFileSync(process.execPath, ['--import', 'tsx', '-e', `
     const { buildWithoutLit } = await import(${JSON.stringify(`${root}scripts/build-bundle.ts`)});
     await buildWithoutLit(${JSON.stringify(`${root}scripts/bundle-entry.ts`)}, ${JSON.stringify(`${out}/bundle.mjs`)});
   `], { stdio: 'inherit' });
   assert.ok(existsSync(`${out}/bundle.mjs`));
-  const bundle = await import(`${out}/bundle.mjs`);
-  assert.equal(typeof bundle.CocalcNotebookElement, 'function');
+  try {
+    // lit stays external: Node resolves it with its "node" export condition, as SSR would.
+    const bundle = await import(`${out}/bundle.mjs`);
+    assert.equal(typeof bundle.CocalcNotebookElement, 'function');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
