@@ -127,6 +127,24 @@ describe('KioskController (synthetic kiosk)', () => {
       kiosk.reply(statusReply(200));
       expect((await second).connection.ping).to.equal(200);
     });
+
+    it('a call made synchronously inside the ready listener also waits for late probe answers', async () => {
+      const { kiosk, controller } = keep(setup());
+      await sleep(40); // several probes outstanding
+      let fromListener: Promise<{ connection: { ping: number | undefined } }> | undefined;
+      controller.addEventListener('ready', () => {
+        fromListener = controller.status();
+      });
+      kiosk.reply(statusReply(1)); // ready
+      await flush();
+      const sentAtReady = kiosk.requests('status').length;
+      kiosk.reply(statusReply(2)); // late answers to earlier probes, not to the listener's call
+      kiosk.reply(statusReply(3));
+      await sleep(80);
+      expect(kiosk.requests('status').length).to.equal(sentAtReady + 1, 'the listener\'s status is sent after the settle pause');
+      kiosk.reply(statusReply(100));
+      expect((await fromListener!).connection.ping).to.equal(100);
+    });
   });
 
   describe('one request in flight, matched by order and shape', () => {

@@ -406,6 +406,10 @@ export class KioskController extends EventTarget {
     this.readyTimer = undefined;
     this.probesAnswered++;
     const reconnected = this.reopenPending;
+    // Start holding user calls for the late answers to earlier probes BEFORE anyone hears 'ready':
+    // a listener that calls open() synchronously would otherwise be sent into the stream of probe
+    // answers, and every reply after it would be taken for the wrong call.
+    if (this.probesAnswered < this.probesSent) this.settleTimer = this.later(() => this.endSettle(), PROBE_SETTLE_MS);
     this.setState('ready');
     this.debug('state', `ready (generation ${this.generation}, ${this.probesSent} probes)`);
     this.readyDeferred.resolve();
@@ -415,11 +419,7 @@ export class KioskController extends EventTarget {
       this.reopenPending = false;
       this.queueReopens('reload');
     }
-    if (this.probesAnswered < this.probesSent) {
-      this.settleTimer = this.later(() => this.endSettle(), PROBE_SETTLE_MS);
-      return;
-    }
-    this.pump();
+    this.pump(); // does nothing while settling; endSettle pumps
   }
 
   private endSettle(): void {

@@ -418,28 +418,23 @@ export class CocalcNotebookElement extends LitElement {
         // The kiosk URL showed `path`; opening it (and whatever was open before a renewal) through
         // the controller makes it part of desiredFiles, so a kiosk reload brings it back too.
         const paths = [...new Set([this.path, ...restore])].filter((p) => !projectPathProblem(p));
-        // After the controller's own 'ready' dispatch has returned: calls made from inside its
-        // ready listeners could be sent before it finishes settling late probe answers.
-        queueMicrotask(() => {
-          if (!live()) return;
-          paths.forEach((path, index) => {
-            controller.open(path, { projectId }).then(
-              () => {
-                // The session demonstrably works: a later expiry may be renewed again.
-                if (index === 0 && live()) this.#renewals = 0;
-              },
-              (error: unknown) => {
-                if (!live() || CocalcError.is(error, 'DESTROYED')) return;
-                const failure = asCocalcError(error);
-                // A kiosk that answers but cannot open the embed's own project is not signed in
-                // (CoCalc installs its listener either way): the token expired before CoCalc
-                // redeemed it, or the session cookie did not stick.
-                if (index === 0 && failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg))) {
-                  this.#onSignInLost(failure);
-                } else this.#report(failure);
-              },
-            );
-          });
+        paths.forEach((path, index) => {
+          controller.open(path, { projectId }).then(
+            () => {
+              // The session demonstrably works: a later expiry may be renewed again.
+              if (index === 0 && live()) this.#renewals = 0;
+            },
+            (error: unknown) => {
+              if (!live() || CocalcError.is(error, 'DESTROYED')) return;
+              const failure = asCocalcError(error);
+              // A kiosk that answers but cannot open the embed's own project is not signed in
+              // (CoCalc installs its listener either way): the token expired before CoCalc
+              // redeemed it, or the session cookie did not stick.
+              if (index === 0 && failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg))) {
+                this.#onSignInLost(failure);
+              } else this.#report(failure);
+            },
+          );
         });
       }
     };
