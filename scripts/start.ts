@@ -44,8 +44,10 @@ if (!realCocalc) {
       ...env,
       EMULATOR_PORT: '5180',
       // The demo page is plain http; CoCalc admits only https origins, so the emulator's explicit
-      // development relaxation admits exactly this one (strict mode, in e2e, runs without it).
-      EMULATOR_DEV_HTTP_ORIGINS: process.env.EMULATOR_DEV_HTTP_ORIGINS ?? DEMO_URL,
+      // development relaxation admits exactly the demo's origins (strict mode, in e2e, runs
+      // without it). 127.0.0.1 is admitted too so that opening the demo there shows the real
+      // cross-site failure (the session cookie is dropped), not a silent origin block.
+      EMULATOR_DEV_HTTP_ORIGINS: process.env.EMULATOR_DEV_HTTP_ORIGINS ?? `${DEMO_URL},http://127.0.0.1:5173`,
     },
     prefixColor: 'magenta',
   });

@@ -122,3 +122,11 @@ test('a status reply forged from another origin is ignored while the real one is
     .evaluate((el) => (el as unknown as { controller: { stats: { rejectedSource: number; rejectedOrigin: number } } }).controller.stats);
   expect(rejected.rejectedOrigin + rejected.rejectedSource).toBeGreaterThan(0);
 });
+
+test('opened cross-site (page on 127.0.0.1, kiosk on localhost) the element reports SESSION_BLOCKED, not a silent banner', async ({ page }) => {
+  await page.goto('http://127.0.0.1:5173/');
+  const nb = page.locator('cocalc-notebook#nb');
+  await expect(nb).toHaveJSProperty('state', 'error', { timeout: 30_000 });
+  expect(await nb.evaluate((el) => (el as unknown as { error: { code: string } }).error.code)).toBe('SESSION_BLOCKED');
+  await expect(nb.locator('[part~="hint"]')).toContainText('different sites');
+});

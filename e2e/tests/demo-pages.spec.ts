@@ -59,7 +59,8 @@ for (const [name, code, recovery] of [
   // Switching the backend back on changes the element's token-endpoint, which reloads it by itself.
   ['backend-down', /TOKEN_UNAVAILABLE|UPSTREAM_ERROR/, 'automatic'],
   ['kiosk-silent', /READY_TIMEOUT/, 'retry'],
-  ['token-expired', /TOKEN_EXPIRED/, 'retry'],
+  // A fresh token is refused too, so from the page this looks like a kiosk that will not sign in.
+  ['token-expired', /TOKEN_EXPIRED|SESSION_BLOCKED/, 'retry'],
 ] as const) {
   test(`failures page: "${name}" shows the element's error view, and it recovers (${recovery}) once switched off`, async ({ page }) => {
     await page.goto('/failures.html');

@@ -39,7 +39,10 @@ export const CocalcErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The backend could not reach CoCalc or CoCalc failed (HTTP 502/503/504 from the token endpoint). */
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
-  /** The kiosk loaded but never signed in: usually blocked third-party cookies or a cross-site deployment. */
+  /**
+   * The kiosk loads and answers but is not signed in, even with a fresh token: the sign-in cookie
+   * was blocked (cross-site deployment, third-party cookies) or CoCalc refused the token.
+   */
   SESSION_BLOCKED: 'SESSION_BLOCKED',
 } as const;
 
@@ -74,8 +77,9 @@ const CODE_INFO: Readonly<Record<CocalcErrorCode, { retryable: boolean; hint: st
   SESSION_BLOCKED: {
     retryable: false,
     hint:
-      'CoCalc loaded but is not signed in. Serve the page and CoCalc from the same site, or allow ' +
-      'third-party cookies (CoCalc\'s samesite_remember_me).',
+      'CoCalc loaded but is not signed in, even with a fresh token. Usually the page and CoCalc are on ' +
+      'different sites, so the browser drops CoCalc\'s sign-in cookie: serve both from one domain. ' +
+      'Otherwise CoCalc refused the token (expired or revoked): check the backend.',
   },
 };
 
