@@ -1,19 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
-
-const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
-// Flags proven on these machines (shared/docs/toolchain.md §9): root needs --no-sandbox, and the
-// closed network needs background networking off.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from './scripts/chromium.mjs';
 
 // One admin key for this run, shared by the emulator, the backend and the specs that seed data.
 // Generated, never written down: nothing in the repository looks like a key.
@@ -37,7 +24,7 @@ export default defineConfig({
     baseURL: 'http://localhost:5173',
     browserName: 'chromium',
     headless: true,
-    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] },
     trace: 'retain-on-failure',
   },
   projects: [

@@ -7,6 +7,7 @@
 //   so the endpoint is same-origin with the page, as in production;
 // - a route POST /__emulator-controls?pair=classic|modern that flips emulator test controls.
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { register } from 'tsx/esm/api';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -151,10 +152,9 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],

@@ -3,6 +3,7 @@
 // whose script (bench-page.ts, bundled with esbuild) drives the kiosk, and headless Chromium via
 // Playwright. Prints JSON lines {"metric", "value", "unit"}.
 import { build } from 'esbuild';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -41,8 +42,8 @@ await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
 const pageOrigin = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
 const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [pageOrigin] });
 const browser = await chromium.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
 });
 try {
   const { accountId } = await emulator.admin.createAccount({ email: 'bench@example.test' });

@@ -8,6 +8,7 @@
 //   in-process emulator (classic) + token server + a tiny page server.
 // Run: pnpm --filter @cocalc-embed/element bench   (RUNS=n to change the sample count, default 9)
 import { build, type Metafile } from 'esbuild';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
 import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -126,9 +127,8 @@ async function timeToReady(): Promise<void> {
   const server = await startServer({ config, port: 0, host: '127.0.0.1', authenticate: async () => ({ userId: 'bench-user' }) });
   serverUrl = server.url;
   const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const context = await browser.newContext();
