@@ -28,8 +28,8 @@ export function redactSecrets(text: string): string {
  * a flood of messages does.
  */
 export class DebugLog {
-  private readonly buffer: KioskDebugEntry[] = [];
-  private start = 0;
+  readonly #buffer: KioskDebugEntry[] = [];
+  #start = 0;
 
   /** @param capacity entries kept; the oldest are overwritten. */
   constructor(readonly capacity = 200) {}
@@ -42,16 +42,16 @@ export class DebugLog {
       kind,
       text: clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean,
     });
-    if (this.buffer.length < this.capacity) this.buffer.push(entry);
+    if (this.#buffer.length < this.capacity) this.#buffer.push(entry);
     else {
-      this.buffer[this.start] = entry;
-      this.start = (this.start + 1) % this.capacity;
+      this.#buffer[this.#start] = entry;
+      this.#start = (this.#start + 1) % this.capacity;
     }
   }
 
   /** The entries, oldest first. */
   entries(): readonly KioskDebugEntry[] {
-    return Object.freeze([...this.buffer.slice(this.start), ...this.buffer.slice(0, this.start)]);
+    return Object.freeze([...this.#buffer.slice(this.#start), ...this.#buffer.slice(0, this.#start)]);
   }
 }
 

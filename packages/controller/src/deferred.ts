@@ -4,14 +4,14 @@ export class Deferred<T> {
   readonly promise: Promise<T>;
   /** True once resolved or rejected. */
   settled = false;
-  private resolveFn!: (value: T) => void;
-  private rejectFn!: (reason: unknown) => void;
+  #resolveFn!: (value: T) => void;
+  #rejectFn!: (reason: unknown) => void;
 
   /** @param handled mark rejections handled, so an unobserved rejection is not reported as unhandled */
   constructor(handled = false) {
     this.promise = new Promise<T>((resolve, reject) => {
-      this.resolveFn = resolve;
-      this.rejectFn = reject;
+      this.#resolveFn = resolve;
+      this.#rejectFn = reject;
     });
     if (handled) this.promise.catch(() => {});
   }
@@ -20,13 +20,13 @@ export class Deferred<T> {
   resolve(value: T): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolveFn(value);
+    this.#resolveFn(value);
   }
 
   /** Rejects unless already settled. */
   reject(reason: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    this.rejectFn(reason);
+    this.#rejectFn(reason);
   }
 }

@@ -65,7 +65,6 @@ interface Call {
   readonly path: string;
   readonly timeout: number;
   readonly ackTimeout: number;
-  readonly internal: boolean;
   readonly deferred: Deferred<unknown>;
   readonly signal: AbortSignal | undefined;
   readonly onAck: OpenOptions['onAck'];
@@ -135,49 +134,49 @@ export class KioskController extends EventTarget {
   /** The normalised kiosk origin; messages are accepted from and posted to exactly this origin. */
   readonly origin: string;
 
-  private readonly options: ResolvedKioskControllerOptions;
-  private readonly listeners = new AbortController();
-  private readonly timers = new Set<number>();
-  private readonly queue: RequestQueue<Call>;
-  private readonly probes: ProbeSchedule;
-  private readonly limiter: RateLimiter;
-  private readonly log: DebugLog | undefined;
-  private readonly counters: MutableKioskStats = createStats();
-  private readonly desired: DesiredFile[] = [];
+  readonly #options: ResolvedKioskControllerOptions;
+  readonly #listeners = new AbortController();
+  readonly #timers = new Set<number>();
+  readonly #queue: RequestQueue<Call>;
+  readonly #probes: ProbeSchedule;
+  readonly #limiter: RateLimiter;
+  readonly #log: DebugLog | undefined;
+  readonly #counters: MutableKioskStats = createStats();
+  readonly #desired: DesiredFile[] = [];
 
-  private currentState: KioskControllerState = 'connecting';
-  private readyDeferred = new Deferred<void>(true);
-  private generation = 1;
-  private readyTimer: number | undefined;
-  private probeTimer: number | undefined;
-  private probesSent = 0;
-  private probesAnswered = 0;
-  private settleTimer: number | undefined;
-  private inFlight: Call | undefined;
-  private zombie: Zombie | undefined;
+  #currentState: KioskControllerState = 'connecting';
+  #readyDeferred = new Deferred<void>(true);
+  #generation = 1;
+  #readyTimer: number | undefined;
+  #probeTimer: number | undefined;
+  #probesSent = 0;
+  #probesAnswered = 0;
+  #settleTimer: number | undefined;
+  #inFlight: Call | undefined;
+  #zombie: Zombie | undefined;
   /** Set by a reload after ready: the desired files must be re-opened on the next ready. */
-  private reopenPending = false;
+  #reopenPending = false;
 
   private constructor(iframe: HTMLIFrameElement, options: ResolvedKioskControllerOptions) {
     super();
     this.iframe = iframe;
     this.origin = options.origin;
-    this.options = options;
-    this.queue = new RequestQueue<Call>(options.maxQueue);
-    this.probes = new ProbeSchedule(options.probe);
-    this.limiter = new RateLimiter(options.rateLimit, options.rateBurst);
-    this.log = options.debug ? new DebugLog(200) : undefined;
+    this.#options = options;
+    this.#queue = new RequestQueue<Call>(options.maxQueue);
+    this.#probes = new ProbeSchedule(options.probe);
+    this.#limiter = new RateLimiter(options.rateLimit, options.rateBurst);
+    this.#log = options.debug ? new DebugLog(200) : undefined;
     const hostWindow = iframe.ownerDocument.defaultView ?? window;
-    const signal = this.listeners.signal;
-    hostWindow.addEventListener('message', (event) => this.onMessage(event), { signal });
-    iframe.addEventListener('load', () => this.onLoad(), { signal });
-    this.debug('info', `connect origin=${this.origin} src=${iframe.src}`);
-    this.startConnecting();
+    const signal = this.#listeners.signal;
+    hostWindow.addEventListener('message', (event) => this.#onMessage(event), { signal });
+    iframe.addEventListener('load', () => this.#onLoad(), { signal });
+    this.#debug('info', `connect origin=${this.origin} src=${iframe.src}`);
+    this.#startConnecting();
   }
 
   /** Current lifecycle state. */
   get state(): KioskControllerState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /**
@@ -185,17 +184,17 @@ export class KioskController extends EventTarget {
    * each reload. Rejects with READY_TIMEOUT (state 'failed') or DESTROYED.
    */
   get ready(): Promise<void> {
-    return this.readyDeferred.promise;
+    return this.#readyDeferred.promise;
   }
 
   /** Files that should be open (maintained by open/close/closeAll), oldest first; re-opened after a kiosk reload. */
   get desiredFiles(): ReadonlyArray<DesiredFile> {
-    return Object.freeze(this.desired.map((file) => Object.freeze({ ...file })));
+    return Object.freeze(this.#desired.map((file) => Object.freeze({ ...file })));
   }
 
   /** Counters for diagnostics: messages accepted and rejected by origin/source/shape/rate. A snapshot. */
   get stats(): KioskStats {
-    return Object.freeze({ ...this.counters });
+    return Object.freeze({ ...this.#counters });
   }
 
   /**
@@ -214,17 +213,17 @@ export class KioskController extends EventTarget {
         });
       }
       const projectId = options.projectId.toLowerCase();
-      const timeout = callTimeout(options.timeout, this.options.openTimeout);
-      const ackTimeout = callTimeout(options.ackTimeout, this.options.openAckTimeout, 'ackTimeout');
-      const guard = this.refuseCall();
+      const timeout = callTimeout(options.timeout, this.#options.openTimeout);
+      const ackTimeout = callTimeout(options.ackTimeout, this.#options.openAckTimeout, 'ackTimeout');
+      const guard = this.#refuseCall();
       if (guard) return Promise.reject(guard);
-      this.addDesired(projectId, path);
-      const call = this.makeCall('open', { projectId, path, timeout, ackTimeout, signal: options.signal, onAck: options.onAck });
-      this.submit(call);
+      this.#addDesired(projectId, path);
+      const call = this.#makeCall('open', { projectId, path, timeout, ackTimeout, signal: options.signal, onAck: options.onAck });
+      this.#submit(call);
       return call.deferred.promise.then(
         () => ({ projectId, path }),
         (error: CocalcError) => {
-          if (error.code !== 'RELOADED' && error.code !== 'DESTROYED') this.removeDesired(projectId, path);
+          if (error.code !== 'RELOADED' && error.code !== 'DESTROYED') this.#removeDesired(projectId, path);
           throw error;
         },
       );
@@ -246,224 +245,205 @@ export class KioskController extends EventTarget {
     if (projectId !== undefined && !isValidUuid(projectId)) {
       throw new CocalcError('INVALID_ARGUMENT', 'projectId must be a UUID', { details: { field: 'projectId' } });
     }
-    const guard = this.refuseCall();
+    const guard = this.#refuseCall();
     if (guard) throw guard;
     const reopened: Array<Promise<unknown>> = [];
-    const call = this.makeCall('closeall', {
-      timeout: callTimeout(options.timeout, this.options.requestTimeout),
+    const call = this.#makeCall('closeall', {
+      timeout: callTimeout(options.timeout, this.#options.requestTimeout),
       signal: options.signal,
       afterSuccess: () => {
-        for (let i = this.desired.length - 1; i >= 0; i--) {
-          const file = this.desired[i]!;
-          if (file.path === path && (projectId === undefined || file.projectId === projectId)) this.desired.splice(i, 1);
+        for (let i = this.#desired.length - 1; i >= 0; i--) {
+          const file = this.#desired[i]!;
+          if (file.path === path && (projectId === undefined || file.projectId === projectId)) this.#desired.splice(i, 1);
         }
-        reopened.push(...this.queueReopens('close'));
+        reopened.push(...this.#queueReopens('close'));
       },
     });
-    this.submit(call);
+    this.#submit(call);
     await call.deferred.promise;
     await Promise.allSettled(reopened);
   }
 
   /** Closes every file and project tab (`closeall`) and forgets all desired files. */
   async closeAll(options: CallOptions = {}): Promise<void> {
-    const guard = this.refuseCall();
+    const guard = this.#refuseCall();
     if (guard) throw guard;
-    const call = this.makeCall('closeall', {
-      timeout: callTimeout(options.timeout, this.options.requestTimeout),
+    const call = this.#makeCall('closeall', {
+      timeout: callTimeout(options.timeout, this.#options.requestTimeout),
       signal: options.signal,
       afterSuccess: () => {
-        this.desired.length = 0;
+        this.#desired.length = 0;
       },
     });
-    this.submit(call);
+    this.#submit(call);
     await call.deferred.promise;
   }
 
   /** Asks the kiosk for its connection state and open files. */
   async status(options: CallOptions = {}): Promise<KioskStatus> {
-    const guard = this.refuseCall();
+    const guard = this.#refuseCall();
     if (guard) throw guard;
-    const call = this.makeCall('status', { timeout: callTimeout(options.timeout, this.options.requestTimeout), signal: options.signal });
-    this.submit(call);
+    const call = this.#makeCall('status', { timeout: callTimeout(options.timeout, this.#options.requestTimeout), signal: options.signal });
+    this.#submit(call);
     return toKioskStatus((await call.deferred.promise) as StatusReply);
   }
 
   /** Re-probes after a READY_TIMEOUT (state 'failed' → 'connecting'); no-op in any other state. */
   reconnect(): void {
-    if (this.currentState !== 'failed') return;
-    this.readyDeferred = new Deferred<void>(true);
-    this.startConnecting();
+    if (this.#currentState !== 'failed') return;
+    this.#readyDeferred = new Deferred<void>(true);
+    this.#startConnecting();
   }
 
   /** Idempotent. Removes every listener and timer and rejects everything pending with DESTROYED. Works before ready. */
   destroy(): void {
-    if (this.currentState === 'destroyed') return;
-    this.listeners.abort();
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.readyTimer = this.probeTimer = this.settleTimer = undefined;
-    this.zombie = undefined;
-    const error = () => new CocalcError('DESTROYED', 'The kiosk controller was destroyed');
-    this.readyDeferred.reject(error());
-    const pending = this.inFlight ? [this.inFlight, ...this.queue.drain()] : this.queue.drain();
-    this.inFlight = undefined;
-    this.setState('destroyed');
-    for (const call of pending) this.settle(call, error());
+    if (this.#currentState === 'destroyed') return;
+    this.#listeners.abort();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#readyTimer = this.#probeTimer = this.#settleTimer = undefined;
+    this.#zombie = undefined;
+    this.#readyDeferred.reject(destroyedError());
+    const pending = this.#takePending();
+    this.#setState('destroyed');
+    for (const call of pending) this.#settle(call, destroyedError());
   }
 
   /** Bounded debug log (only with `debug: true`, otherwise empty), oldest first; tokens redacted. */
   debugLog(): readonly KioskDebugEntry[] {
-    return this.log ? this.log.entries() : Object.freeze([]);
-  }
-
-  /** Typed `addEventListener` for the controller's events. */
-  override addEventListener<K extends keyof KioskControllerEventMap>(
-    type: K,
-    listener: ((event: KioskControllerEventMap[K]) => void) | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void {
-    super.addEventListener(type, listener, options);
-  }
-
-  /** Typed `removeEventListener` for the controller's events. */
-  override removeEventListener<K extends keyof KioskControllerEventMap>(
-    type: K,
-    listener: ((event: KioskControllerEventMap[K]) => void) | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void {
-    super.removeEventListener(type, listener, options);
+    return this.#log ? this.#log.entries() : Object.freeze([]);
   }
 
   // ---------------------------------------------------------------- connection lifecycle
 
-  private startConnecting(): void {
-    this.setState('connecting');
-    this.clearTimer(this.readyTimer);
-    this.readyTimer = this.later(() => this.onReadyTimeout(), this.options.readyTimeout);
-    this.restartProbes();
+  #startConnecting(): void {
+    this.#setState('connecting');
+    this.#clearTimer(this.#readyTimer);
+    this.#readyTimer = this.#later(() => this.#onReadyTimeout(), this.#options.readyTimeout);
+    this.#restartProbes();
   }
 
-  private restartProbes(): void {
-    this.clearTimer(this.probeTimer);
-    this.probes.reset();
-    this.probesSent = 0;
-    this.probesAnswered = 0;
+  #restartProbes(): void {
+    this.#clearTimer(this.#probeTimer);
+    this.#probes.reset();
+    this.#probesSent = 0;
+    this.#probesAnswered = 0;
     // Probe at once: if the iframe had already loaded before connect(), its load event is gone
     // and nothing else would tell us to start. A probe that reaches a not-yet-loaded frame is
     // dropped by the browser (targetOrigin mismatch), which is harmless.
-    this.probe();
+    this.#probe();
   }
 
-  private probe(): void {
-    this.probeTimer = undefined;
-    if (this.currentState !== 'connecting') return;
-    if (this.post({ action: 'status' })) this.probesSent++;
-    this.probeTimer = this.later(() => this.probe(), this.probes.next());
+  #probe(): void {
+    this.#probeTimer = undefined;
+    if (this.#currentState !== 'connecting') return;
+    if (this.#post({ action: 'status' })) this.#probesSent++;
+    this.#probeTimer = this.#later(() => this.#probe(), this.#probes.next());
   }
 
-  private onLoad(): void {
-    if (this.currentState === 'destroyed') return;
-    this.generation++;
-    const wasReady = this.currentState === 'ready';
-    this.debug('info', `iframe load, generation ${this.generation}${wasReady ? ' (reload)' : ''}`);
+  #onLoad(): void {
+    if (this.#currentState === 'destroyed') return;
+    this.#generation++;
+    const wasReady = this.#currentState === 'ready';
+    this.#debug('info', `iframe load, generation ${this.#generation}${wasReady ? ' (reload)' : ''}`);
     // Anything expected from the previous document is stale now.
-    this.clearTimer(this.settleTimer);
-    this.settleTimer = undefined;
-    if (this.zombie) this.clearTimer(this.zombie.timer);
-    this.zombie = undefined;
-    if (wasReady) this.reopenPending = true;
+    this.#clearTimer(this.#settleTimer);
+    this.#settleTimer = undefined;
+    if (this.#zombie) this.#clearTimer(this.#zombie.timer);
+    this.#zombie = undefined;
+    if (wasReady) this.#reopenPending = true;
     if (wasReady) {
       const reloaded = () => new CocalcError('RELOADED', 'The kiosk reloaded while the call was pending');
-      const pending = this.inFlight ? [this.inFlight, ...this.queue.drain()] : this.queue.drain();
-      this.inFlight = undefined;
-      for (const call of pending) this.settle(call, reloaded());
-      this.readyDeferred = new Deferred<void>(true);
-      this.dispatchEvent(new KioskReloadEvent(this.generation));
-      if (this.currentState !== 'ready') return; // a listener destroyed us
-      this.startConnecting();
+      for (const call of this.#takePending()) this.#settle(call, reloaded());
+      this.#readyDeferred = new Deferred<void>(true);
+      this.dispatchEvent(new KioskReloadEvent(this.#generation));
+      if (this.#currentState !== 'ready') return; // a listener destroyed us
+      this.#startConnecting();
       return;
     }
-    if (this.currentState === 'failed') {
+    if (this.#currentState === 'failed') {
       // A new document is a new chance: probe again with a fresh ready timeout.
-      this.readyDeferred = new Deferred<void>(true);
-      this.startConnecting();
+      this.#readyDeferred = new Deferred<void>(true);
+      this.#startConnecting();
       return;
     }
     // Still connecting (e.g. sign-in reload before the first ready): keep the overall ready
     // timeout, restart the fast probes for the new document. Queued calls keep waiting.
-    this.restartProbes();
+    this.#restartProbes();
   }
 
-  private becomeReady(): void {
-    this.clearTimer(this.probeTimer);
-    this.probeTimer = undefined;
-    this.clearTimer(this.readyTimer);
-    this.readyTimer = undefined;
-    this.probesAnswered++;
-    const reconnected = this.reopenPending;
+  #becomeReady(): void {
+    this.#clearTimer(this.#probeTimer);
+    this.#probeTimer = undefined;
+    this.#clearTimer(this.#readyTimer);
+    this.#readyTimer = undefined;
+    this.#probesAnswered++;
+    const reconnected = this.#reopenPending;
     // Start holding user calls for the late answers to earlier probes BEFORE anyone hears 'ready':
     // a listener that calls open() synchronously would otherwise be sent into the stream of probe
     // answers, and every reply after it would be taken for the wrong call.
-    if (this.probesAnswered < this.probesSent) this.settleTimer = this.later(() => this.endSettle(), PROBE_SETTLE_MS);
-    this.setState('ready');
-    this.debug('state', `ready (generation ${this.generation}, ${this.probesSent} probes)`);
-    this.readyDeferred.resolve();
-    this.dispatchEvent(new KioskReadyEvent(this.generation, reconnected));
-    if (this.currentState !== 'ready') return;
-    if (this.reopenPending) {
-      this.reopenPending = false;
-      this.queueReopens('reload');
+    if (this.#probesAnswered < this.#probesSent) this.#settleTimer = this.#later(() => this.#endSettle(), PROBE_SETTLE_MS);
+    this.#setState('ready');
+    this.#debug('state', `ready (generation ${this.#generation}, ${this.#probesSent} probes)`);
+    this.#readyDeferred.resolve();
+    this.dispatchEvent(new KioskReadyEvent(this.#generation, reconnected));
+    if (this.#currentState !== 'ready') return;
+    if (this.#reopenPending) {
+      this.#reopenPending = false;
+      this.#queueReopens('reload');
     }
-    this.pump(); // does nothing while settling; endSettle pumps
+    this.#pump(); // does nothing while settling; endSettle pumps
   }
 
-  private endSettle(): void {
-    this.clearTimer(this.settleTimer);
-    this.settleTimer = undefined;
-    this.pump();
+  #endSettle(): void {
+    this.#clearTimer(this.#settleTimer);
+    this.#settleTimer = undefined;
+    this.#pump();
   }
 
-  private onReadyTimeout(): void {
-    this.readyTimer = undefined;
-    if (this.currentState !== 'connecting') return;
-    this.clearTimer(this.probeTimer);
-    this.probeTimer = undefined;
+  #onReadyTimeout(): void {
+    this.#readyTimer = undefined;
+    if (this.#currentState !== 'connecting') return;
+    this.#clearTimer(this.#probeTimer);
+    this.#probeTimer = undefined;
     const error = new CocalcError(
       'READY_TIMEOUT',
-      `The kiosk at ${this.origin} did not answer a status probe within ${this.options.readyTimeout} ms`,
-      { details: { probes: this.probesSent } },
+      `The kiosk at ${this.origin} did not answer a status probe within ${this.#options.readyTimeout} ms`,
+      { details: { probes: this.#probesSent } },
     );
-    this.setState('failed');
-    this.readyDeferred.reject(error);
-    for (const call of this.queue.drain()) this.settle(call, error);
+    this.#setState('failed');
+    this.#readyDeferred.reject(error);
+    for (const call of this.#queue.drain()) this.#settle(call, error);
     this.dispatchEvent(new KioskErrorEvent(error));
   }
 
-  private setState(state: KioskControllerState): void {
-    const previous = this.currentState;
+  #setState(state: KioskControllerState): void {
+    const previous = this.#currentState;
     if (previous === state) return;
-    this.currentState = state;
-    this.debug('state', `${previous} -> ${state}`);
+    this.#currentState = state;
+    this.#debug('state', `${previous} -> ${state}`);
     this.dispatchEvent(new KioskStateChangeEvent(state, previous));
   }
 
   // ---------------------------------------------------------------- calls
 
+  /** The call in flight and every queued call, oldest first; the channel is empty afterwards. */
+  #takePending(): Call[] {
+    const pending = this.#inFlight ? [this.#inFlight, ...this.#queue.drain()] : this.#queue.drain();
+    this.#inFlight = undefined;
+    return pending;
+  }
+
   /** Why a new call cannot be accepted now, or undefined. Calls made while connecting wait. */
-  private refuseCall(): CocalcError | undefined {
-    if (this.currentState === 'destroyed') return new CocalcError('DESTROYED', 'The kiosk controller was destroyed');
-    if (this.currentState === 'failed') {
+  #refuseCall(): CocalcError | undefined {
+    if (this.#currentState === 'destroyed') return destroyedError();
+    if (this.#currentState === 'failed') {
       return new CocalcError('NOT_READY', 'The kiosk never became ready; call reconnect() or reload the iframe');
     }
     return undefined;
   }
 
-  private makeCall(
+  #makeCall(
     kind: CallKind,
     init: {
       projectId?: string;
@@ -482,7 +462,6 @@ export class KioskController extends EventTarget {
       path: init.path ?? '',
       timeout: init.timeout,
       ackTimeout: init.ackTimeout ?? init.timeout,
-      internal: init.internal === true,
       deferred: new Deferred<unknown>(init.internal === true),
       signal: init.signal,
       onAck: init.onAck,
@@ -493,123 +472,123 @@ export class KioskController extends EventTarget {
     };
   }
 
-  private submit(call: Call): void {
+  #submit(call: Call): void {
     const signal = call.signal;
     if (signal?.aborted) {
-      this.settle(call, abortedError(signal));
+      this.#settle(call, abortedError(signal));
       return;
     }
-    if (!this.queue.push(call)) {
-      this.settle(call, new CocalcError('QUEUE_FULL', `At most ${this.options.maxQueue} calls may wait for the kiosk`));
+    if (!this.#queue.push(call)) {
+      this.#settle(call, new CocalcError('QUEUE_FULL', `At most ${this.#options.maxQueue} calls may wait for the kiosk`));
       return;
     }
     if (signal) {
-      const onAbort = () => this.onAbort(call);
+      const onAbort = () => this.#onAbort(call);
       signal.addEventListener('abort', onAbort, { once: true });
       call.removeAbortListener = () => signal.removeEventListener('abort', onAbort);
     }
-    this.debug('call', `queued ${call.kind}${call.path ? ` ${call.path}` : ''}`);
-    this.pump();
+    this.#debug('call', `queued ${call.kind}${call.path ? ` ${call.path}` : ''}`);
+    this.#pump();
   }
 
-  private onAbort(call: Call): void {
+  #onAbort(call: Call): void {
     const error = abortedError(call.signal!);
-    if (this.queue.remove(call)) {
-      this.settle(call, error);
+    if (this.#queue.remove(call)) {
+      this.#settle(call, error);
       return;
     }
-    if (this.inFlight === call) this.failInFlight(call, error);
+    if (this.#inFlight === call) this.#failInFlight(call, error);
   }
 
   /** Sends the next queued call when the channel is free. */
-  private pump(): void {
-    if (this.currentState !== 'ready' || this.inFlight || this.zombie || this.settleTimer !== undefined) return;
-    const call = this.queue.shift();
+  #pump(): void {
+    if (this.#currentState !== 'ready' || this.#inFlight || this.#zombie || this.#settleTimer !== undefined) return;
+    const call = this.#queue.shift();
     if (!call) return;
     const request: KioskRequest =
       call.kind === 'open' ? { action: 'open', project_id: call.projectId, path: call.path } : { action: call.kind };
-    this.inFlight = call;
-    if (!this.post(request)) {
-      this.inFlight = undefined;
-      this.settle(call, new CocalcError('NOT_READY', 'The kiosk iframe has no window (removed from the document?)'));
-      this.pump();
+    this.#inFlight = call;
+    if (!this.#post(request)) {
+      this.#inFlight = undefined;
+      this.#settle(call, new CocalcError('NOT_READY', 'The kiosk iframe has no window (removed from the document?)'));
+      this.#pump();
       return;
     }
     const code: CocalcErrorCode = call.kind === 'open' ? 'OPEN_TIMEOUT' : 'REQUEST_TIMEOUT';
     call.timers.push(
-      this.later(() => this.failInFlight(call, new CocalcError(code, `No reply to ${call.kind} within ${call.timeout} ms`)), call.timeout),
+      this.#later(() => this.#failInFlight(call, new CocalcError(code, `No reply to ${call.kind} within ${call.timeout} ms`)), call.timeout),
     );
     if (call.kind === 'open' && call.ackTimeout < call.timeout) {
       call.timers.push(
-        this.later(() => {
-          if (!call.acked) this.failInFlight(call, new CocalcError('REQUEST_TIMEOUT', `No ack to open within ${call.ackTimeout} ms`));
+        this.#later(() => {
+          if (!call.acked) this.#failInFlight(call, new CocalcError('REQUEST_TIMEOUT', `No ack to open within ${call.ackTimeout} ms`));
         }, call.ackTimeout),
       );
     }
   }
 
   /** Rejects the call in flight and frees the channel, swallowing its late replies when they would be ambiguous. */
-  private failInFlight(call: Call, error: CocalcError): void {
-    if (this.inFlight !== call) return;
-    this.inFlight = undefined;
-    this.settle(call, error);
+  #failInFlight(call: Call, error: CocalcError): void {
+    if (this.#inFlight !== call) return;
+    this.#inFlight = undefined;
+    this.#settle(call, error);
     // Replies of an acked open name their path, so they cannot be mistaken for another call's;
     // everything else (status/closeall done, validation errors) could, so wait for it a while.
     if (!(call.kind === 'open' && call.acked)) {
-      const expectation = this.expectationOf(call);
-      const timer = this.later(() => {
-        if (this.zombie?.timer === timer) {
-          this.zombie = undefined;
-          this.pump();
+      const expectation = this.#expectationOf(call);
+      const timer = this.#later(() => {
+        if (this.#zombie?.timer === timer) {
+          this.#zombie = undefined;
+          this.#pump();
         }
       }, DRAIN_MS);
-      this.zombie = { expectation, timer };
+      this.#zombie = { expectation, timer };
     }
-    this.pump();
+    this.#pump();
   }
 
-  private settle(call: Call, error: CocalcError | undefined, value?: unknown): void {
-    for (const timer of call.timers) this.clearTimer(timer);
+  #settle(call: Call, error: CocalcError | undefined, value?: unknown): void {
+    for (const timer of call.timers) this.#clearTimer(timer);
     call.timers = [];
     call.removeAbortListener?.();
     call.removeAbortListener = undefined;
     if (error) {
-      this.debug('call', `${call.kind}${call.path ? ` ${call.path}` : ''} failed: ${error.code}`);
+      this.#debug('call', `${call.kind}${call.path ? ` ${call.path}` : ''} failed: ${error.code}`);
       call.deferred.reject(error);
     } else call.deferred.resolve(value);
   }
 
-  private expectationOf(call: Call): ReplyExpectation {
+  #expectationOf(call: Call): ReplyExpectation {
     return call.kind === 'open' ? { kind: 'open', projectId: call.projectId, path: call.path, acked: call.acked } : { kind: call.kind };
   }
 
   // ---------------------------------------------------------------- desired files
 
-  private addDesired(projectId: string, path: string): void {
-    this.removeDesired(projectId, path);
-    this.desired.push({ projectId, path });
+  #addDesired(projectId: string, path: string): void {
+    this.#removeDesired(projectId, path);
+    this.#desired.push({ projectId, path });
   }
 
-  private removeDesired(projectId: string, path: string): void {
-    const index = this.desired.findIndex((file) => file.projectId === projectId && file.path === path);
-    if (index !== -1) this.desired.splice(index, 1);
+  #removeDesired(projectId: string, path: string): void {
+    const index = this.#desired.findIndex((file) => file.projectId === projectId && file.path === path);
+    if (index !== -1) this.#desired.splice(index, 1);
   }
 
   /** Queues internal opens of every desired file at the front; failures become `error` events. */
-  private queueReopens(reason: 'reload' | 'close'): Array<Promise<unknown>> {
-    const calls = this.desired.map((file) =>
-      this.makeCall('open', {
+  #queueReopens(reason: 'reload' | 'close'): Array<Promise<unknown>> {
+    const calls = this.#desired.map((file) =>
+      this.#makeCall('open', {
         projectId: file.projectId,
         path: file.path,
-        timeout: this.options.openTimeout,
-        ackTimeout: this.options.openAckTimeout,
+        timeout: this.#options.openTimeout,
+        ackTimeout: this.#options.openAckTimeout,
         internal: true,
       }),
     );
     for (const call of calls) {
       call.deferred.promise.catch((error: CocalcError) => {
         if (error.code === 'RELOADED' || error.code === 'DESTROYED') return;
-        this.removeDesired(call.projectId, call.path);
+        this.#removeDesired(call.projectId, call.path);
         const wrapped = new CocalcError(error.code, `Re-opening ${call.path} after a ${reason} failed: ${error.message}`, {
           cause: error,
           details: { ...error.details, projectId: call.projectId, path: call.path, reason },
@@ -617,115 +596,115 @@ export class KioskController extends EventTarget {
         this.dispatchEvent(new KioskErrorEvent(wrapped));
       });
     }
-    this.queue.pushFront(calls);
+    this.#queue.pushFront(calls);
     return calls.map((call) => call.deferred.promise);
   }
 
   // ---------------------------------------------------------------- messages
 
-  private post(request: KioskRequest): boolean {
+  #post(request: KioskRequest): boolean {
     const target = this.iframe.contentWindow;
     if (!target) return false;
     // Always the exact kiosk origin: if the frame navigated elsewhere, the browser drops it (T4).
     target.postMessage(request, this.origin);
-    this.debug('out', describeData(request));
+    this.#debug('out', describeData(request));
     return true;
   }
 
-  private onMessage(event: MessageEvent): void {
+  #onMessage(event: MessageEvent): void {
     // O(1) checks first, so a flood from other windows costs almost nothing (A11).
     if (event.origin !== this.origin) {
-      this.counters.rejectedOrigin++;
+      this.#counters.rejectedOrigin++;
       return;
     }
     const source = this.iframe.contentWindow;
     if (source === null || event.source !== source) {
-      this.counters.rejectedSource++;
+      this.#counters.rejectedSource++;
       return;
     }
     const data: unknown = event.data;
-    if (!this.limiter.tryTake()) {
+    if (!this.#limiter.tryTake()) {
       // Even when flooded, a valid reply to what we wait for must get through: a cheap pre-check
       // keeps junk O(1), then a full parse decides.
       const reply = looksLikeReply(data) ? parseKioskReply(data) : undefined;
-      if (reply && this.isAwaited(reply)) {
-        this.counters.accepted++;
-        this.handleReply(reply);
+      if (reply && this.#isAwaited(reply)) {
+        this.#counters.accepted++;
+        this.#handleReply(reply);
       } else {
-        this.counters.rejectedRate++;
-        this.debug('drop', 'rate limited');
+        this.#counters.rejectedRate++;
+        this.#debug('drop', 'rate limited');
       }
       return;
     }
     if (isPlainObject(data) && Object.prototype.hasOwnProperty.call(data, 'source') && data.source === PROJECT_LOG_SOURCE) {
       const entry = parseProjectLogMessage(data);
       if (!entry) {
-        this.counters.rejectedShape++;
-        this.debug('drop', 'malformed project-log message');
+        this.#counters.rejectedShape++;
+        this.#debug('drop', 'malformed project-log message');
         return;
       }
-      this.counters.accepted++;
-      this.debug('in', `project-log ${entry.event.event ?? ''} ${entry.event.filename ?? ''}`);
+      this.#counters.accepted++;
+      this.#debug('in', `project-log ${entry.event.event ?? ''} ${entry.event.filename ?? ''}`);
       this.dispatchEvent(new KioskProjectLogEvent(entry, entry.event.time));
       return;
     }
     const reply = parseKioskReply(data);
     if (!reply) {
-      this.counters.rejectedShape++;
-      this.debug('drop', `bad shape (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
+      this.#counters.rejectedShape++;
+      this.#debug('drop', `bad shape (${data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data})`);
       return;
     }
-    this.counters.accepted++;
-    this.debug('in', describeData(reply));
-    this.handleReply(reply);
+    this.#counters.accepted++;
+    this.#debug('in', describeData(reply));
+    this.#handleReply(reply);
   }
 
   /** Whether `reply` is something the controller is waiting for right now (used to bypass the rate limit). */
-  private isAwaited(reply: KioskReply): boolean {
-    if (this.currentState === 'connecting') return isStatusReply(reply);
-    if (this.currentState !== 'ready') return false;
-    if (this.settleTimer !== undefined && isStatusReply(reply)) return true;
-    if (this.zombie && matchReply(this.zombie.expectation, reply) !== 'none') return true;
-    return this.inFlight !== undefined && matchReply(this.expectationOf(this.inFlight), reply) !== 'none';
+  #isAwaited(reply: KioskReply): boolean {
+    if (this.#currentState === 'connecting') return isStatusReply(reply);
+    if (this.#currentState !== 'ready') return false;
+    if (this.#settleTimer !== undefined && isStatusReply(reply)) return true;
+    if (this.#zombie && matchReply(this.#zombie.expectation, reply) !== 'none') return true;
+    return this.#inFlight !== undefined && matchReply(this.#expectationOf(this.#inFlight), reply) !== 'none';
   }
 
-  private handleReply(reply: KioskReply): void {
-    if (this.currentState === 'connecting') {
-      if (isStatusReply(reply)) this.becomeReady();
-      else this.counters.unmatched++;
+  #handleReply(reply: KioskReply): void {
+    if (this.#currentState === 'connecting') {
+      if (isStatusReply(reply)) this.#becomeReady();
+      else this.#counters.unmatched++;
       return;
     }
-    if (this.currentState !== 'ready') {
-      this.counters.unmatched++;
+    if (this.#currentState !== 'ready') {
+      this.#counters.unmatched++;
       return;
     }
-    if (this.settleTimer !== undefined) {
+    if (this.#settleTimer !== undefined) {
       // Late answers to the other readiness probes of this connection.
       if (isStatusReply(reply)) {
-        this.probesAnswered++;
-        if (this.probesAnswered >= this.probesSent) this.endSettle();
+        this.#probesAnswered++;
+        if (this.#probesAnswered >= this.#probesSent) this.#endSettle();
         else {
-          this.clearTimer(this.settleTimer);
-          this.settleTimer = this.later(() => this.endSettle(), PROBE_SETTLE_MS);
+          this.#clearTimer(this.#settleTimer);
+          this.#settleTimer = this.#later(() => this.#endSettle(), PROBE_SETTLE_MS);
         }
-      } else this.counters.unmatched++;
+      } else this.#counters.unmatched++;
       return;
     }
-    if (this.zombie) {
-      const match = matchReply(this.zombie.expectation, reply);
+    if (this.#zombie) {
+      const match = matchReply(this.#zombie.expectation, reply);
       if (match !== 'none') {
-        this.debug('drop', `late reply of an abandoned request swallowed`);
-        this.clearTimer(this.zombie.timer);
-        this.zombie = undefined;
-        this.counters.unmatched++;
-        this.pump();
+        this.#debug('drop', `late reply of an abandoned request swallowed`);
+        this.#clearTimer(this.#zombie.timer);
+        this.#zombie = undefined;
+        this.#counters.unmatched++;
+        this.#pump();
         return;
       }
     }
-    const call = this.inFlight;
-    const match: ReplyMatch = call ? matchReply(this.expectationOf(call), reply) : 'none';
+    const call = this.#inFlight;
+    const match: ReplyMatch = call ? matchReply(this.#expectationOf(call), reply) : 'none';
     if (!call || match === 'none') {
-      this.counters.unmatched++;
+      this.#counters.unmatched++;
       return;
     }
     switch (match) {
@@ -740,17 +719,17 @@ export class KioskController extends EventTarget {
         }
         return;
       case 'resolve':
-        this.inFlight = undefined;
-        this.settle(call, undefined, reply);
+        this.#inFlight = undefined;
+        this.#settle(call, undefined, reply);
         if (call.kind === 'open') this.dispatchEvent(new KioskFileOpenedEvent(call.projectId, call.path));
         call.afterSuccess?.();
-        this.pump();
+        this.#pump();
         return;
       case 'reject': {
-        this.inFlight = undefined;
+        this.#inFlight = undefined;
         const mesg = 'mesg' in reply ? String(reply.mesg) : '';
-        this.settle(call, new CocalcError('REMOTE_ERROR', `CoCalc refused ${call.kind}: ${mesg}`, { details: { mesg } }));
-        this.pump();
+        this.#settle(call, new CocalcError('REMOTE_ERROR', `CoCalc refused ${call.kind}: ${mesg}`, { details: { mesg } }));
+        this.#pump();
         return;
       }
     }
@@ -758,24 +737,44 @@ export class KioskController extends EventTarget {
 
   // ---------------------------------------------------------------- timers and logging
 
-  private later(fn: () => void, ms: number): number {
+  #later(fn: () => void, ms: number): number {
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.#timers.delete(timer);
       fn();
     }, ms) as unknown as number;
-    this.timers.add(timer);
+    this.#timers.add(timer);
     return timer;
   }
 
-  private clearTimer(timer: number | undefined): void {
+  #clearTimer(timer: number | undefined): void {
     if (timer === undefined) return;
     clearTimeout(timer);
-    this.timers.delete(timer);
+    this.#timers.delete(timer);
   }
 
-  private debug(kind: KioskDebugEntry['kind'], text: string): void {
-    this.log?.add(kind, text);
+  #debug(kind: KioskDebugEntry['kind'], text: string): void {
+    this.#log?.add(kind, text);
   }
+}
+
+// Typed event-listener overloads, declared (not overridden) so they cost no code in the bundle:
+// the inherited EventTarget methods run unchanged.
+export interface KioskController {
+  /** Typed `addEventListener` for the controller's events. */
+  addEventListener<K extends keyof KioskControllerEventMap>(
+    type: K,
+    listener: ((event: KioskControllerEventMap[K]) => void) | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+
+  /** Typed `removeEventListener` for the controller's events. */
+  removeEventListener<K extends keyof KioskControllerEventMap>(
+    type: K,
+    listener: ((event: KioskControllerEventMap[K]) => void) | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
 /** O(1) test that `data` could be a kiosk reply at all: a plain object with a known `status`. */
@@ -783,6 +782,10 @@ function looksLikeReply(data: unknown): boolean {
   if (!isPlainObject(data) || !Object.prototype.hasOwnProperty.call(data, 'status')) return false;
   const status = data.status;
   return status === 'done' || status === 'ack' || status === 'error';
+}
+
+function destroyedError(): CocalcError {
+  return new CocalcError('DESTROYED', 'The kiosk controller was destroyed');
 }
 
 function abortedError(signal: AbortSignal): CocalcError {

@@ -31,9 +31,9 @@ export const DEFAULT_PROBE_OPTIONS: Readonly<Required<ProbeOptions>> = Object.fr
  * interval, then exponential back-off capped at `maxDelay`. Pure; the controller owns the timers.
  */
 export class ProbeSchedule {
-  private readonly options: Readonly<Required<ProbeOptions>>;
-  private elapsed = 0;
-  private backoff: number;
+  readonly #options: Readonly<Required<ProbeOptions>>;
+  #elapsed = 0;
+  #backoff: number;
 
   constructor(options: ProbeOptions = {}) {
     const merged = { ...DEFAULT_PROBE_OPTIONS, ...stripUndefined(options) };
@@ -46,26 +46,26 @@ export class ProbeSchedule {
     if (merged.initialDelay < 1 || merged.maxDelay < merged.initialDelay) {
       throw new RangeError('probe delays must satisfy 1 <= initialDelay <= maxDelay');
     }
-    this.options = Object.freeze(merged);
-    this.backoff = merged.initialDelay;
+    this.#options = Object.freeze(merged);
+    this.#backoff = merged.initialDelay;
   }
 
   /** Starts over (a new iframe load): burst first again. */
   reset(): void {
-    this.elapsed = 0;
-    this.backoff = this.options.initialDelay;
+    this.#elapsed = 0;
+    this.#backoff = this.#options.initialDelay;
   }
 
   /** The delay before the next probe, ms. */
   next(): number {
-    const { burstInterval, burstDuration, maxDelay, factor } = this.options;
-    if (burstInterval > 0 && this.elapsed < burstDuration) {
-      this.elapsed += burstInterval;
+    const { burstInterval, burstDuration, maxDelay, factor } = this.#options;
+    if (burstInterval > 0 && this.#elapsed < burstDuration) {
+      this.#elapsed += burstInterval;
       return burstInterval;
     }
-    const delay = Math.min(this.backoff, maxDelay);
-    this.backoff = Math.min(maxDelay, this.backoff * factor);
-    this.elapsed += delay;
+    const delay = Math.min(this.#backoff, maxDelay);
+    this.#backoff = Math.min(maxDelay, this.#backoff * factor);
+    this.#elapsed += delay;
     return delay;
   }
 }

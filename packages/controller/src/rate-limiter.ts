@@ -9,8 +9,8 @@ export class RateLimiter {
   readonly ratePerSecond: number;
   /** Bucket size: how many messages may arrive at once after a quiet period. */
   readonly burst: number;
-  private tokens: number;
-  private last: number;
+  #tokens: number;
+  #last: number;
 
   /**
    * @param ratePerSecond sustained rate, default 50 messages/s (goal G3)
@@ -21,18 +21,18 @@ export class RateLimiter {
     if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError('RateLimiter needs ratePerSecond > 0 and burst >= 1');
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
-    this.tokens = burst;
-    this.last = now();
+    this.#tokens = burst;
+    this.#last = now();
   }
 
   /** Takes one token; `false` when the bucket is empty (the message should be dropped). */
   tryTake(): boolean {
     const now = this.now();
-    const elapsed = now - this.last;
-    this.last = now;
-    if (elapsed > 0) this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSecond) / 1000);
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    const elapsed = now - this.#last;
+    this.#last = now;
+    if (elapsed > 0) this.#tokens = Math.min(this.burst, this.#tokens + (elapsed * this.ratePerSecond) / 1000);
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
       return true;
     }
     return false;
@@ -40,6 +40,6 @@ export class RateLimiter {
 
   /** Tokens currently available (fractional), for diagnostics and tests. */
   get available(): number {
-    return this.tokens;
+    return this.#tokens;
   }
 }

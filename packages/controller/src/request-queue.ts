@@ -4,56 +4,56 @@
  * and are always accepted, because refusing them would leave the kiosk in the wrong state.
  */
 export class RequestQueue<T> {
-  private items: T[] = [];
-  private readonly counted = new Set<T>();
+  #items: T[] = [];
+  readonly #counted = new Set<T>();
 
   /** @param capacity how many user calls may wait at once */
   constructor(readonly capacity: number) {}
 
   /** Number of waiting items, counted or not. */
   get size(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 
   /** Number of waiting user calls (the ones the capacity applies to). */
   get countedSize(): number {
-    return this.counted.size;
+    return this.#counted.size;
   }
 
   /** Appends a user call; `false` (nothing added) when `capacity` user calls already wait. */
   push(item: T): boolean {
-    if (this.counted.size >= this.capacity) return false;
-    this.items.push(item);
-    this.counted.add(item);
+    if (this.#counted.size >= this.capacity) return false;
+    this.#items.push(item);
+    this.#counted.add(item);
     return true;
   }
 
   /** Puts internal follow-up items at the front, in the given order, regardless of capacity. */
   pushFront(items: readonly T[]): void {
-    this.items.unshift(...items);
+    this.#items.unshift(...items);
   }
 
   /** Removes and returns the oldest item. */
   shift(): T | undefined {
-    const item = this.items.shift();
-    if (item !== undefined) this.counted.delete(item);
+    const item = this.#items.shift();
+    if (item !== undefined) this.#counted.delete(item);
     return item;
   }
 
   /** Removes `item` wherever it is (an aborted call); `true` if it was waiting. */
   remove(item: T): boolean {
-    const index = this.items.indexOf(item);
+    const index = this.#items.indexOf(item);
     if (index === -1) return false;
-    this.items.splice(index, 1);
-    this.counted.delete(item);
+    this.#items.splice(index, 1);
+    this.#counted.delete(item);
     return true;
   }
 
   /** Empties the queue and returns what was waiting, oldest first. */
   drain(): T[] {
-    const items = this.items;
-    this.items = [];
-    this.counted.clear();
+    const items = this.#items;
+    this.#items = [];
+    this.#counted.clear();
     return items;
   }
 }
