@@ -1,4 +1,5 @@
 export { KioskController } from './kiosk-controller.js';
+export { Deferred } from './deferred.js';
 export type { CallOptions, DesiredFile, OpenOptions } from './kiosk-controller.js';
 export { normalizeOrigin } from './kiosk-controller-options.js';
 export type { KioskControllerOptions } from './kiosk-controller-options.js';

@@ -636,7 +636,7 @@ export class KioskController extends EventTarget {
       }
       return;
     }
-    if (isPlainObject(data) && Object.prototype.hasOwnProperty.call(data, 'source') && data.source === PROJECT_LOG_SOURCE) {
+    if (isPlainObject(data) && Object.hasOwn(data, 'source') && data.source === PROJECT_LOG_SOURCE) {
       const entry = parseProjectLogMessage(data);
       if (!entry) {
         this.#counters.rejectedShape++;
@@ -779,7 +779,7 @@ export interface KioskController {
 
 /** O(1) test that `data` could be a kiosk reply at all: a plain object with a known `status`. */
 function looksLikeReply(data: unknown): boolean {
-  if (!isPlainObject(data) || !Object.prototype.hasOwnProperty.call(data, 'status')) return false;
+  if (!isPlainObject(data) || !Object.hasOwn(data, 'status')) return false;
   const status = data.status;
   return status === 'done' || status === 'ack' || status === 'error';
 }

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import {
+  Deferred,
   KioskController,
   type KioskErrorEvent,
   type KioskFileOpenedEvent,
@@ -46,13 +46,6 @@ export interface NotebookCallOptions {
 const LAZY_ROOT_MARGIN = '300px';
 /** A `tokenProvider` gets as long as the endpoint would (security-reference G2). */
 const PROVIDER_TIMEOUT_MS = 10_000;
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  settled: boolean;
-  resolve(value: T): void;
-  reject(reason: unknown): void;
-}
 
 /**
  * A signed-in CoCalc editor in kiosk mode. The page names a file; the page's backend decides the
@@ -100,42 +93,58 @@ interface Deferred<T> {
 export class CocalcNotebookElement extends LitElement {
   static override styles = styles;
 
+  // Reactive properties declared here rather than with decorators: the same declarations, without
+  // esbuild's decorator helper and one call per field in the bundle (see the accessor note below).
+  static override properties = {
+    path: { reflect: false },
+    project: {},
+    tokenEndpoint: { attribute: 'token-endpoint' },
+    loading: {},
+    debug: { type: Boolean },
+    readyTimeout: { type: Number, attribute: 'ready-timeout' },
+    tokenProvider: { attribute: false },
+    tokenBroker: { attribute: false },
+    _state: { state: true, attribute: false },
+    _error: { state: true, attribute: false },
+    _announcement: { state: true, attribute: false },
+  };
+
   /** File to show, relative to the project's home. Changing it opens the new file in the running kiosk. */
-  @property({ reflect: false }) path = '';
+  path = '';
 
   /**
    * Optional project name that the backend maps to a CoCalc project. Never a CoCalc project id:
    * that always comes from the token response.
    */
-  @property() project: string | undefined = undefined;
+  project: string | undefined = undefined;
 
   /** Same-origin URL of the token endpoint. */
-  @property({ attribute: 'token-endpoint' }) tokenEndpoint: string = DEFAULT_TOKEN_ENDPOINT;
+  tokenEndpoint: string = DEFAULT_TOKEN_ENDPOINT;
 
   /**
    * `eager` (default) loads at once; `lazy` mints no token and creates no iframe until the element
    * nears the viewport; `click` shows a facade button until it is clicked.
    */
-  @property() loading: NotebookLoading = 'eager';
+  loading: NotebookLoading = 'eager';
 
   /** Logs lifecycle steps to the console (tokens redacted) and keeps the controller's debug log. */
-  @property({ type: Boolean }) debug = false;
+  debug = false;
 
   /** Ms the kiosk has to answer its first status probe before `READY_TIMEOUT` (default 30 000). */
-  @property({ type: Number, attribute: 'ready-timeout' }) readyTimeout = 30_000;
+  readyTimeout = 30_000;
 
   /**
    * Property only: mint tokens your own way instead of `POST token-endpoint`. The answer is
    * validated like the endpoint's. A token itself is never an attribute or a property.
    */
-  @property({ attribute: false }) tokenProvider: TokenProvider | undefined = undefined;
+  tokenProvider: TokenProvider | undefined = undefined;
 
   /** Property only: the token broker to use; defaults to the page-wide one shared by every element. */
-  @property({ attribute: false }) tokenBroker: TokenBroker | undefined = undefined;
+  tokenBroker: TokenBroker | undefined = undefined;
 
-  @state() private _state: NotebookState = NotebookState.IDLE;
-  @state() private _error: CocalcError | undefined = undefined;
-  @state() private _announcement = '';
+  private _state: NotebookState = NotebookState.IDLE;
+  private _error: CocalcError | undefined = undefined;
+  private _announcement = '';
 
   #internals: ElementInternals | undefined;
   #generation = 0;
@@ -144,7 +153,7 @@ export class CocalcNotebookElement extends LitElement {
   #grant: TokenGrant | undefined;
   #frame: HTMLIFrameElement | undefined;
   #observer: IntersectionObserver | undefined;
-  #readyDeferred: Deferred<KioskController> = deferred();
+  #readyDeferred: Deferred<KioskController> = new Deferred<KioskController>(true);
   #pathOpen: AbortController | undefined;
   #pathOpened: Promise<{ projectId: string; path: string }> | undefined;
   #files: readonly string[] = [];
@@ -337,7 +346,7 @@ export class CocalcNotebookElement extends LitElement {
     const previousDeferred = this.#readyDeferred;
     this.#endSession(undefined);
     // Keep one promise for callers already waiting unless it already settled.
-    this.#readyDeferred = previousDeferred.settled ? deferred() : previousDeferred;
+    this.#readyDeferred = previousDeferred.settled ? new Deferred<KioskController>(true) : previousDeferred;
     const generation = ++this.#generation;
     const session = new AbortController();
     this.#session = session;
@@ -519,8 +528,7 @@ export class CocalcNotebookElement extends LitElement {
     this.#setState(NotebookState.ERROR);
     const failed = this.#readyDeferred;
     failed.reject(error);
-    this.#readyDeferred = deferred();
-    this.#readyDeferred.promise.catch(() => undefined);
+    this.#readyDeferred = new Deferred<KioskController>(true);
     this.dispatchEvent(new CocalcErrorEvent(error));
   }
 
@@ -542,7 +550,7 @@ export class CocalcNotebookElement extends LitElement {
     this.renderRoot?.querySelector?.('.stage')?.replaceChildren();
     if (reason) {
       this.#readyDeferred.reject(reason);
-      this.#readyDeferred = deferred();
+      this.#readyDeferred = new Deferred<KioskController>(true);
     }
   }
 
@@ -670,30 +678,9 @@ export class CocalcNotebookElement extends LitElement {
   }
 }
 
-/** A promise with its settle functions; `settled` tells whether it already settled. */
-function deferred<T>(): Deferred<T> & { settled: boolean } {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A `ready` nobody awaits must not become an unhandled rejection.
-  promise.catch(() => undefined);
-  const d = {
-    promise,
-    settled: false,
-    resolve: (value: T) => {
-      d.settled = true;
-      resolve(value);
-    },
-    reject: (reason: unknown) => {
-      d.settled = true;
-      reject(reason);
-    },
-  };
-  return d;
-}
+// Create the reactive accessors on the prototype now, as decorators did, instead of at the first
+// customElements.define(): @lit/react tells properties from attributes by looking there.
+void CocalcNotebookElement.observedAttributes;
 
 function asCocalcError(error: unknown): CocalcError {
   if (CocalcError.is(error)) return error;

@@ -38,7 +38,7 @@ export async function fetchToken(endpoint: string, request: TokenRequest, option
   const onAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    if (options.signal?.aborted) throw aborted();
+    if (options.signal?.aborted) throw tokenRequestAborted();
     let response: Response;
     try {
       response = await options.fetch(endpoint, {
@@ -81,7 +81,7 @@ export async function fetchToken(endpoint: string, request: TokenRequest, option
   }
 
   function failure(cause: unknown): CocalcError {
-    if (options.signal?.aborted) return aborted();
+    if (options.signal?.aborted) return tokenRequestAborted();
     if (timedOut) {
       return new CocalcError('TOKEN_TIMEOUT', `The token endpoint did not answer within ${options.timeoutMs} ms.`, { cause });
     }
@@ -89,7 +89,8 @@ export async function fetchToken(endpoint: string, request: TokenRequest, option
   }
 }
 
-function aborted(): CocalcError {
+/** The ABORTED error of a token request the caller gave up on. */
+export function tokenRequestAborted(): CocalcError {
   return new CocalcError('ABORTED', 'The token request was cancelled.');
 }
 

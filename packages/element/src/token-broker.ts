@@ -1,5 +1,5 @@
 import { CocalcError, DEFAULT_TOKEN_ENDPOINT, type TokenResponse } from '@cocalc-embed/protocol';
-import { fetchToken } from './fetch-token.js';
+import { fetchToken, tokenRequestAborted } from './fetch-token.js';
 
 /** A token as the element holds it: the validated answer plus when it stops being usable. */
 export interface TokenGrant {
@@ -91,7 +91,7 @@ export class TokenBroker {
    * caller has gone.
    */
   get(request: TokenBrokerRequest, signal?: AbortSignal): Promise<TokenGrant> {
-    if (signal?.aborted) return Promise.reject(new CocalcError('ABORTED', 'The token request was cancelled.'));
+    if (signal?.aborted) return Promise.reject(tokenRequestAborted());
     const key = JSON.stringify([request.endpoint || DEFAULT_TOKEN_ENDPOINT, request.project ?? null, request.path]);
     let flight = this.#flights.get(key);
     if (!flight) {
@@ -110,7 +110,7 @@ export class TokenBroker {
     return new Promise<TokenGrant>((resolve, reject) => {
       const onAbort = (): void => {
         settle();
-        reject(new CocalcError('ABORTED', 'The token request was cancelled.'));
+        reject(tokenRequestAborted());
         if (--current.waiters === 0) {
           current.abort.abort();
           if (this.#flights.get(key) === current) this.#flights.delete(key);
@@ -140,9 +140,8 @@ export class TokenBroker {
     for (let attempt = 0; ; attempt++) {
       try {
         this.#requests++;
-        const body = request.project === undefined ? { path: request.path } : { path: request.path, project: request.project };
         const fetchImpl = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
-        const response = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, body, { signal, timeoutMs, fetch: fetchImpl });
+        const response = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, request, { signal, timeoutMs, fetch: fetchImpl });
         return this.grant(response);
       } catch (error) {
         const retryable = CocalcError.is(error) && RETRY_CODES.has(error.code);
@@ -164,7 +163,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new CocalcError('ABORTED', 'The token request was cancelled.'));
+      reject(tokenRequestAborted());
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });

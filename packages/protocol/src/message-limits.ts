@@ -39,7 +39,7 @@ export function withinMessageLimits(data: unknown, limits: typeof MESSAGE_LIMITS
     if (!isPlainObject(value)) return false;
     let count = 0;
     for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (!Object.hasOwn(value, key)) continue;
       budget -= key.length + 8;
       if (budget < 0 || ++count * 8 > limits.maxSize) return false;
       stack.push([(value as Record<string, unknown>)[key], depth + 1]);

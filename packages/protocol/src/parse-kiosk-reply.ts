@@ -1,6 +1,7 @@
 import { isValidUuid } from './is-valid-uuid.js';
 import type { KioskConnection, KioskReply } from './kiosk-reply.js';
 import { isPlainObject, withinMessageLimits } from './message-limits.js';
+import { ownProperty } from './own-property.js';
 
 /**
  * Turns untrusted `event.data` into a validated {@link KioskReply}, or `undefined` when it is not
@@ -17,33 +18,33 @@ export function parseKioskReply(data: unknown): KioskReply | undefined {
 }
 
 function parse(data: Record<string, unknown>): KioskReply | undefined {
-  const status = own(data, 'status');
+  const status = ownProperty(data, 'status');
   if (status === 'ack') {
     const open = openFields(data);
     return open ? fresh({ status: 'ack' as const, ...open }) : undefined;
   }
   if (status === 'done') {
-    if (own(data, 'action') === 'open') {
+    if (ownProperty(data, 'action') === 'open') {
       const open = openFields(data);
       return open ? fresh({ status: 'done' as const, ...open }) : undefined;
     }
-    if (own(data, 'action') !== undefined) return undefined;
-    if (own(data, 'connection') !== undefined || own(data, 'open_files') !== undefined) {
-      const connection = parseConnection(own(data, 'connection'));
-      const openFiles = parseOpenFiles(own(data, 'open_files'));
+    if (ownProperty(data, 'action') !== undefined) return undefined;
+    if (ownProperty(data, 'connection') !== undefined || ownProperty(data, 'open_files') !== undefined) {
+      const connection = parseConnection(ownProperty(data, 'connection'));
+      const openFiles = parseOpenFiles(ownProperty(data, 'open_files'));
       if (!connection || !openFiles) return undefined;
       return fresh({ status: 'done' as const, connection, open_files: openFiles });
     }
-    const mesg = own(data, 'mesg');
+    const mesg = ownProperty(data, 'mesg');
     return typeof mesg === 'string' ? fresh({ status: 'done' as const, mesg }) : undefined;
   }
   if (status === 'error') {
-    const mesg = own(data, 'mesg');
+    const mesg = ownProperty(data, 'mesg');
     if (typeof mesg !== 'string') return undefined;
-    const action = own(data, 'action');
+    const action = ownProperty(data, 'action');
     if (action === undefined) {
-      const path = own(data, 'path');
-      const projectId = own(data, 'project_id');
+      const path = ownProperty(data, 'path');
+      const projectId = ownProperty(data, 'project_id');
       if (path !== undefined || projectId !== undefined) return undefined;
       return fresh({ status: 'error' as const, mesg, action: undefined, path: undefined, project_id: undefined });
     }
@@ -55,18 +56,18 @@ function parse(data: Record<string, unknown>): KioskReply | undefined {
 }
 
 function openFields(data: Record<string, unknown>): { action: 'open'; path: string; project_id: string } | undefined {
-  const path = own(data, 'path');
-  const projectId = own(data, 'project_id');
-  if (own(data, 'action') !== 'open' || typeof path !== 'string' || !isValidUuid(projectId)) return undefined;
+  const path = ownProperty(data, 'path');
+  const projectId = ownProperty(data, 'project_id');
+  if (ownProperty(data, 'action') !== 'open' || typeof path !== 'string' || !isValidUuid(projectId)) return undefined;
   return { action: 'open', path, project_id: projectId };
 }
 
 function parseConnection(value: unknown): KioskConnection | undefined {
   if (!isPlainObject(value)) return undefined;
-  const quality = own(value, 'quality');
-  const status = own(value, 'status');
-  const time = own(value, 'status_time');
-  const ping = own(value, 'ping');
+  const quality = ownProperty(value, 'quality');
+  const status = ownProperty(value, 'status');
+  const time = ownProperty(value, 'status_time');
+  const ping = ownProperty(value, 'ping');
   if (typeof quality !== 'string' || typeof status !== 'string') return undefined;
   // CoCalc's type says number, its store holds a Date; accept both and hand out a Date.
   let statusTime: Date | undefined;
@@ -87,11 +88,6 @@ function parseOpenFiles(value: unknown): Record<string, readonly string[]> | und
     result[key] = Object.freeze([...(paths as string[])]);
   }
   return Object.freeze(result);
-}
-
-/** Reads an own property only: inherited ones (from a polluted prototype) never count. */
-function own(object: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
 function fresh<T extends object>(fields: T): T {

@@ -1,5 +1,6 @@
 import { isValidUuid } from './is-valid-uuid.js';
 import { isPlainObject, withinMessageLimits } from './message-limits.js';
+import { ownProperty } from './own-property.js';
 
 /**
  * CoCalc posts `{source:"cocalc-project-log", payload:{project_log:{…}}}` to `window.parent` with
@@ -29,34 +30,34 @@ export interface ProjectLogEntry {
 /** Validates a project-log message into a fresh null-prototype entry, or returns `undefined`. Never throws. */
 export function parseProjectLogMessage(data: unknown): ProjectLogEntry | undefined {
   try {
-    if (!isPlainObject(data) || !withinMessageLimits(data) || own(data, 'source') !== PROJECT_LOG_SOURCE) return undefined;
-    const payload = own(data, 'payload');
+    if (!isPlainObject(data) || !withinMessageLimits(data) || ownProperty(data, 'source') !== PROJECT_LOG_SOURCE) return undefined;
+    const payload = ownProperty(data, 'payload');
     if (!isPlainObject(payload)) return undefined;
-    const log = own(payload, 'project_log');
+    const log = ownProperty(payload, 'project_log');
     if (!isPlainObject(log)) return undefined;
-    const id = own(log, 'id');
-    const projectId = own(log, 'project_id');
-    const event = own(log, 'event');
+    const id = ownProperty(log, 'id');
+    const projectId = ownProperty(log, 'project_id');
+    const event = ownProperty(log, 'event');
     if (typeof id !== 'string' || id.length === 0 || id.length > 128 || !isValidUuid(projectId) || !isPlainObject(event)) {
       return undefined;
     }
-    const rawTime = own(log, 'time');
+    const rawTime = ownProperty(log, 'time');
     let time: Date | undefined;
     if (rawTime instanceof Date) time = new Date(rawTime.getTime());
     else if (typeof rawTime === 'string' || typeof rawTime === 'number') {
       const parsed = new Date(rawTime);
       time = Number.isNaN(parsed.getTime()) ? undefined : parsed;
     }
-    const loadTime = own(event, 'time');
+    const loadTime = ownProperty(event, 'time');
     const entry: ProjectLogEntry = {
       id,
       project_id: projectId,
       time,
       event: Object.freeze(
         Object.assign(Object.create(null), {
-          event: str(own(event, 'event')),
-          action: str(own(event, 'action')),
-          filename: str(own(event, 'filename')),
+          event: str(ownProperty(event, 'event')),
+          action: str(ownProperty(event, 'action')),
+          filename: str(ownProperty(event, 'filename')),
           time: typeof loadTime === 'number' && Number.isFinite(loadTime) ? loadTime : undefined,
         }),
       ),
@@ -65,10 +66,6 @@ export function parseProjectLogMessage(data: unknown): ProjectLogEntry | undefin
   } catch {
     return undefined;
   }
-}
-
-function own(object: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
 function str(value: unknown): string | undefined {
