@@ -359,8 +359,7 @@ export class CocalcNotebookElement extends LitElement {
       await this.updateComplete;
       if (stale()) return;
       const path = this.path;
-      const pathProblem = projectPathProblem(path);
-      if (pathProblem) throw new CocalcError('INVALID_ARGUMENT', `The path attribute ${pathProblem}.`, { details: { field: 'path' } });
+      checkPathAttribute(path);
       if (this.project !== undefined && this.project !== null && !PROJECT_NAME_PATTERN.test(this.project)) {
         throw new CocalcError('INVALID_ARGUMENT', 'The project attribute must be 1–64 letters, digits, ".", "_" or "-".', {
           details: { field: 'project' },
@@ -569,8 +568,7 @@ export class CocalcNotebookElement extends LitElement {
     const path = this.path;
     const opened = (async () => {
       try {
-        const problem = projectPathProblem(path);
-        if (problem) throw new CocalcError('INVALID_ARGUMENT', `The path attribute ${problem}.`, { details: { field: 'path' } });
+        checkPathAttribute(path);
         return await controller.open(path, { projectId: this.#projectIdOrThrow(), signal: pending.signal });
       } catch (error) {
         // The controller reports our abort as ABORTED; say why it was aborted instead.
@@ -627,9 +625,10 @@ export class CocalcNotebookElement extends LitElement {
       throw new CocalcError('NOT_READY', 'The embed is in the error state; call reload() first.', { cause: this._error });
     }
     if (!signal) return this.ready;
-    if (signal.aborted) throw new CocalcError('ABORTED', 'The call was cancelled.');
+    const cancelled = (): CocalcError => new CocalcError('ABORTED', 'The call was cancelled.');
+    if (signal.aborted) throw cancelled();
     return new Promise<KioskController>((resolve, reject) => {
-      const onAbort = (): void => reject(new CocalcError('ABORTED', 'The call was cancelled.'));
+      const onAbort = (): void => reject(cancelled());
       signal.addEventListener('abort', onAbort, { once: true });
       this.ready.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
@@ -681,6 +680,12 @@ export class CocalcNotebookElement extends LitElement {
 // Create the reactive accessors on the prototype now, as decorators did, instead of at the first
 // customElements.define(): @lit/react tells properties from attributes by looking there.
 void CocalcNotebookElement.observedAttributes;
+
+/** Throws INVALID_ARGUMENT when `path` is not a usable project path. */
+function checkPathAttribute(path: string): void {
+  const problem = projectPathProblem(path);
+  if (problem) throw new CocalcError('INVALID_ARGUMENT', `The path attribute ${problem}.`, { details: { field: 'path' } });
+}
 
 function asCocalcError(error: unknown): CocalcError {
   if (CocalcError.is(error)) return error;

@@ -49,39 +49,36 @@ export const CocalcErrorCode = {
 /** Union of every {@link CocalcErrorCode} value. */
 export type CocalcErrorCode = (typeof CocalcErrorCode)[keyof typeof CocalcErrorCode];
 
-/** Whether retrying the same operation can help, and a one-line hint for people, per code. */
-const CODE_INFO: Readonly<Record<CocalcErrorCode, { retryable: boolean; hint: string }>> = {
-  INVALID_ARGUMENT: { retryable: false, hint: 'Check the arguments or attributes named in the message.' },
-  ABORTED: { retryable: false, hint: 'The caller cancelled the operation.' },
-  DESTROYED: { retryable: false, hint: 'The embed was removed; create a new one.' },
-  RELOADED: { retryable: true, hint: 'The CoCalc frame reloaded; the call can be made again once it is ready.' },
-  NOT_READY: { retryable: true, hint: 'Wait for the kiosk to become ready, then try again.' },
-  READY_TIMEOUT: {
-    retryable: true,
-    hint:
-      'CoCalc did not answer. Check that the host page origin is listed in CoCalc\'s iframe_comm_hosts, ' +
-      'that the page is served over https on the default port, and that the URL has fullscreen=kiosk.',
-  },
-  REQUEST_TIMEOUT: { retryable: true, hint: 'CoCalc did not reply in time; try again.' },
-  OPEN_TIMEOUT: { retryable: true, hint: 'CoCalc accepted the file but did not finish opening it; is the project running?' },
-  QUEUE_FULL: { retryable: true, hint: 'Too many calls are waiting for the kiosk; wait for ready before calling more.' },
-  SUPERSEDED: { retryable: false, hint: 'A newer call replaced this one.' },
-  REMOTE_ERROR: { retryable: false, hint: 'CoCalc reported an error; see the message.' },
-  TOKEN_UNAVAILABLE: { retryable: true, hint: 'The token endpoint could not be reached; is the backend running?' },
-  TOKEN_TIMEOUT: { retryable: true, hint: 'The token endpoint is slow to answer; try again.' },
-  TOKEN_REJECTED: { retryable: false, hint: 'The backend refused to mint a token: is the user signed in to this site?' },
-  TOKEN_INVALID: { retryable: true, hint: 'The token endpoint answered something that is not a token; check the backend.' },
-  TOKEN_EXPIRED: { retryable: true, hint: 'The CoCalc session expired; retry to sign in again.' },
-  RATE_LIMITED: { retryable: true, hint: 'Too many requests; wait a moment before retrying.' },
-  UPSTREAM_ERROR: { retryable: true, hint: 'The backend could not reach CoCalc; try again shortly.' },
-  SESSION_BLOCKED: {
-    retryable: false,
-    hint:
-      'CoCalc loaded but is not signed in, even with a fresh token. Usually the page and CoCalc are on ' +
-      'different sites, so the browser drops CoCalc\'s sign-in cookie: serve both from one domain. ' +
-      'Otherwise CoCalc refused the token (expired or revoked): check the backend.',
-  },
+/** A one-line hint for people, per code. */
+const HINTS: Readonly<Record<CocalcErrorCode, string>> = {
+  INVALID_ARGUMENT: 'Check the arguments or attributes named in the message.',
+  ABORTED: 'The caller cancelled the operation.',
+  DESTROYED: 'The embed was removed; create a new one.',
+  RELOADED: 'The CoCalc frame reloaded; the call can be made again once it is ready.',
+  NOT_READY: 'Wait for the kiosk to become ready, then try again.',
+  READY_TIMEOUT: 'CoCalc did not answer. Check that the host page origin is listed in CoCalc\'s iframe_comm_hosts, ' +
+    'that the page is served over https on the default port, and that the URL has fullscreen=kiosk.',
+  REQUEST_TIMEOUT: 'CoCalc did not reply in time; try again.',
+  OPEN_TIMEOUT: 'CoCalc accepted the file but did not finish opening it; is the project running?',
+  QUEUE_FULL: 'Too many calls are waiting for the kiosk; wait for ready before calling more.',
+  SUPERSEDED: 'A newer call replaced this one.',
+  REMOTE_ERROR: 'CoCalc reported an error; see the message.',
+  TOKEN_UNAVAILABLE: 'The token endpoint could not be reached; is the backend running?',
+  TOKEN_TIMEOUT: 'The token endpoint is slow to answer; try again.',
+  TOKEN_REJECTED: 'The backend refused to mint a token: is the user signed in to this site?',
+  TOKEN_INVALID: 'The token endpoint answered something that is not a token; check the backend.',
+  TOKEN_EXPIRED: 'The CoCalc session expired; retry to sign in again.',
+  RATE_LIMITED: 'Too many requests; wait a moment before retrying.',
+  UPSTREAM_ERROR: 'The backend could not reach CoCalc; try again shortly.',
+  SESSION_BLOCKED: 'CoCalc loaded but is not signed in, even with a fresh token. Usually the page and CoCalc are on ' +
+    'different sites, so the browser drops CoCalc\'s sign-in cookie: serve both from one domain. ' +
+    'Otherwise CoCalc refused the token (expired or revoked): check the backend.',
 };
+
+/** The codes for which retrying the same operation cannot help; every other code is retryable. */
+const NOT_RETRYABLE: ReadonlySet<string> = new Set([
+  'INVALID_ARGUMENT', 'ABORTED', 'DESTROYED', 'SUPERSEDED', 'REMOTE_ERROR', 'TOKEN_REJECTED', 'SESSION_BLOCKED',
+]);
 
 /** Options for {@link CocalcError}. */
 export interface CocalcErrorOptions {
@@ -115,9 +112,8 @@ export class CocalcError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CocalcError';
     this.code = code;
-    const info = CODE_INFO[code];
-    this.retryable = info.retryable;
-    this.hint = options.hint ?? info.hint;
+    this.retryable = isRetryable(code);
+    this.hint = options.hint ?? HINTS[code];
     this.retryAfterMs = options.retryAfterMs;
     this.details = Object.freeze({ ...(options.details ?? {}) });
   }
@@ -133,5 +129,5 @@ export class CocalcError extends Error {
 
 /** Whether retrying an operation that failed with `code` can help. */
 export function isRetryable(code: CocalcErrorCode): boolean {
-  return CODE_INFO[code].retryable;
+  return !NOT_RETRYABLE.has(code);
 }
