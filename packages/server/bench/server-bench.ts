@@ -2,10 +2,11 @@
  * Token-endpoint benchmark (security-reference.md G7, D10), printing JSON lines
  * `{"metric","value","unit"}`.
  *
- * Upstream: the minimal fake CoCalc (`src/test-support/fake-cocalc.ts`, API v1) in this process,
- * not the emulator, so that CoCalc's own cost is a fixed 100 ms timer and not emulator CPU
- * competing with the backend on this 2-core machine. The backend runs as its own process
- * (`cli.ts serve`), exactly as deployed; autocannon drives it from this process.
+ * Upstream: the minimal fake CoCalc (`src/test-support/fake-cocalc.ts`, API v1), not the emulator,
+ * so that CoCalc's own cost is a fixed 100 ms timer and not emulator CPU competing with the
+ * backend on this 2-core machine. It runs in a process of its own (`fake-upstream-process.ts`), and
+ * so does the backend (`cli.ts serve`, exactly as deployed); autocannon drives the backend from
+ * this process, whose event loop then does nothing else.
  *
  * Phases (≈10 s each): pre-provision N users (upstream latency 0), then
  *  1. mint at 100 ms upstream latency, 50 connections, users round-robin ⇒ mints/s, added p99, errors;
@@ -19,7 +20,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
-import { startFakeCocalc } from '../src/test-support/fake-cocalc.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
@@ -64,6 +64,29 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Starts the fake CoCalc in its own process; `ask` sends it a control message and awaits its answer. */
+async function startFakeUpstream(): Promise<{ child: ChildProcess; url: string; apiKey: string; ask(message: object): Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-upstream-process.ts'], {
+    cwd: resolve(HERE, '..'),
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const first = await new Promise<string>((resolveLine, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      if (buffer.includes('\n')) resolveLine(buffer.slice(0, buffer.indexOf('\n')));
+    });
+    child.once('exit', (code) => reject(new Error(`fake upstream exited with ${code}`)));
+  });
+  const { url, apiKey } = JSON.parse(first) as { url: string; apiKey: string };
+  const ask = (message: object) =>
+    new Promise<unknown>((resolveAnswer) => {
+      child.once('message', resolveAnswer);
+      child.send(message);
+    });
+  return { child, url, apiKey, ask };
+}
+
 async function run(url: string, cookies: string[] | null, duration: number): Promise<autocannon.Result> {
   let i = 0;
   return autocannon({
@@ -82,7 +105,7 @@ async function run(url: string, cookies: string[] | null, duration: number): Pro
   });
 }
 
-const fake = await startFakeCocalc({ generation: 'classic' });
+const fake = await startFakeUpstream();
 const dataDir = mkdtempSync(join(tmpdir(), 'cocalc-embed-bench-'));
 const users = Array.from({ length: USERS }, (_, n) => `u${n}`);
 const { child: backend, url } = await spawnAndReadUrl(['src/cli.ts', 'serve'], {
@@ -125,7 +148,7 @@ try {
   metric('server.provision_users', users.length, 'users');
   metric('server.provision_s', (Date.now() - provisionStarted) / 1000, 's');
 
-  fake.latencyMs = LATENCY_MS;
+  await fake.ask({ latencyMs: LATENCY_MS });
   const loaded = await run(url, cookies, DURATION);
   const non429 = loaded.non2xx - (loaded.statusCodeStats?.['429']?.count ?? 0);
   metric('server.mints_per_s', loaded['2xx'] / loaded.duration, 'req/s');
@@ -135,13 +158,13 @@ try {
   metric('server.errors', non429 + loaded.errors + loaded.timeouts, 'count');
   metric('server.rate_limited', loaded.statusCodeStats?.['429']?.count ?? 0, 'count');
 
-  fake.latencyMs = 0;
+  await fake.ask({ latencyMs: 0 });
   const full = await run(url, cookies, DURATION);
   const fullRps = full['2xx'] / full.duration;
   metric('server.full_zero_latency_rps', fullRps, 'req/s');
 
   await stop(backend);
-  const accountId = [...fake.state.accounts.keys()][0]!;
+  const { accountId } = (await fake.ask({ firstAccount: true })) as { accountId: string };
   const { child: bare, url: bareUrl } = await spawnAndReadUrl(['bench/bare-server.ts'], {
     BENCH_UPSTREAM_URL: fake.url,
     COCALC_API_KEY: fake.apiKey,
@@ -157,6 +180,6 @@ try {
   }
 } finally {
   if (backend.exitCode === null) await stop(backend);
-  await fake.close();
+  await stop(fake.child);
   rmSync(dataDir, { recursive: true, force: true });
 }
