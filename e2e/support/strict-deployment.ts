@@ -93,11 +93,13 @@ export async function startStrictDeployment(): Promise<StrictDeployment> {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       return;
     }
-    if (path === '/') {
+    if (path === '/' || path === '/no-frame-src') {
+      // The CSP a page author needs: the kiosk origin as frame-src, nothing inline, nothing else.
+      // /no-frame-src is the same page with the kiosk origin missing from frame-src.
+      const frameSrc = path === '/' ? COCALC_URL : "'self'";
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        // The CSP a page author needs: the kiosk origin as frame-src, nothing inline, nothing else.
-        'content-security-policy': `default-src 'self'; frame-src ${COCALC_URL}; connect-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'`,
+        'content-security-policy': `default-src 'self'; frame-src ${frameSrc}; connect-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'`,
       });
       res.end(HOST_PAGE);
       return;
