@@ -231,6 +231,37 @@ describe('<cocalc-notebook>', () => {
       expect(el.error).to.equal(undefined);
     });
 
+    it('comes back by itself when the browser is online again after a network failure', async () => {
+      let calls = 0;
+      const el = fixtureSync<CocalcNotebookElement>(html`<cocalc-notebook path="a.md"></cocalc-notebook>`);
+      el.tokenProvider = async () => {
+        calls++;
+        if (calls === 1) throw new CocalcError('TOKEN_UNAVAILABLE', 'offline');
+        const res = await fetch('/fake/token/ok', { method: 'POST', headers: { 'content-type': 'application/json', 'x-cocalc-embed': '1' }, body: '{"path":"a.md"}' });
+        return res.json();
+      };
+      await waitForState(el, 'error');
+      expect(el.error!.code).to.equal('TOKEN_UNAVAILABLE');
+      window.dispatchEvent(new Event('online'));
+      await waitForState(el, 'ready');
+      expect(calls).to.equal(2);
+    });
+
+    it('does not retry by itself after a failure that no reconnection fixes', async () => {
+      let calls = 0;
+      const el = fixtureSync<CocalcNotebookElement>(html`<cocalc-notebook path="a.md"></cocalc-notebook>`);
+      el.tokenProvider = async () => {
+        calls++;
+        throw new CocalcError('TOKEN_REJECTED', 'not signed in');
+      };
+      await waitForState(el, 'error');
+      window.dispatchEvent(new Event('online'));
+      document.dispatchEvent(new Event('visibilitychange'));
+      await sleep(200);
+      expect(el.state).to.equal('error');
+      expect(calls).to.equal(1);
+    });
+
     it('shows a hostile error message as text only', async () => {
       const evil = '<img src=x onerror="window.__pwned=2">';
       const el = fixtureSync<CocalcNotebookElement>(html`<cocalc-notebook path="a.md"></cocalc-notebook>`);

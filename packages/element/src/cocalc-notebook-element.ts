@@ -49,6 +49,9 @@ const LAZY_ROOT_MARGIN = '300px';
 /** A `tokenProvider` gets as long as the endpoint would (security-reference G2). */
 const PROVIDER_TIMEOUT_MS = 10_000;
 
+/** Failures that can heal without anyone touching the page: the network or the backend was away. */
+const RECOVERS_BY_ITSELF: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'UPSTREAM_ERROR', 'RATE_LIMITED']);
+
 /**
  * A signed-in CoCalc editor in kiosk mode. The page names a file; the page's backend decides the
  * CoCalc account and project and mints a short-lived token; the element signs the kiosk in the way
@@ -153,6 +156,8 @@ export class CocalcNotebookElement extends LitElement {
   #session: AbortController | undefined;
   #controller: KioskController | undefined;
   #grant: TokenGrant | undefined;
+  /** Listeners for `online`/`visibilitychange` while a recoverable failure is shown. */
+  #recovery: AbortController | undefined;
   #frame: HTMLIFrameElement | undefined;
   #observer: IntersectionObserver | undefined;
   #readyDeferred: Deferred<KioskController> = new Deferred<KioskController>(true);
@@ -549,6 +554,30 @@ export class CocalcNotebookElement extends LitElement {
     failed.reject(error);
     this.#readyDeferred = new Deferred<KioskController>(true);
     this.dispatchEvent(new CocalcErrorEvent(error));
+    this.#watchForRecovery(error);
+  }
+
+  /**
+   * A failure caused by the network or the backend being away may heal by itself: when the
+   * browser comes back online, or the tab becomes visible again, try once more (design.md: the
+   * broker re-checks on visibilitychange/online). Other failures wait for Retry or `reload()`.
+   */
+  #watchForRecovery(error: CocalcError): void {
+    this.#recovery?.abort();
+    this.#recovery = undefined;
+    if (!RECOVERS_BY_ITSELF.has(error.code)) return;
+    const recovery = new AbortController();
+    this.#recovery = recovery;
+    const retry = (): void => {
+      if (document.visibilityState === 'hidden') return;
+      recovery.abort();
+      if (this._state === NotebookState.ERROR && this.isConnected) {
+        this.#log(`online and visible again: retrying after ${error.code}`);
+        this.reload().catch(() => undefined); // a new failure is reported as state + cocalc-error
+      }
+    };
+    window.addEventListener('online', retry, { signal: recovery.signal });
+    document.addEventListener('visibilitychange', retry, { signal: recovery.signal });
   }
 
   #report(error: CocalcError): void {
@@ -558,6 +587,8 @@ export class CocalcNotebookElement extends LitElement {
 
   /** Tears the current session down: token request, sign-in frame, kiosk frame, controller. */
   #endSession(reason: CocalcError | undefined): void {
+    this.#recovery?.abort();
+    this.#recovery = undefined;
     this.#generation++;
     this.#session?.abort();
     this.#session = undefined;
