@@ -1,5 +1,6 @@
-import { isAuthToken, isPlainObject, isValidUuid } from '@cocalc-embed/protocol';
+import { isAuthToken, isPlainObject } from '@cocalc-embed/protocol';
 import type { CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
+import { malformedAnswer as invalid, uuidField } from './malformed-answer.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamTransport } from './upstream-transport.js';
 
@@ -120,14 +121,4 @@ export class CocalcModernClient implements CocalcApi {
     }
     return answer;
   }
-}
-
-function uuidField(m: Record<string, unknown>, field: string, endpoint: string): string {
-  const value = m[field];
-  if (!isValidUuid(value)) throw invalid(endpoint, `"${field}" is not a UUID`);
-  return value.toLowerCase();
-}
-
-function invalid(endpoint: string, why: string): UpstreamError {
-  return new UpstreamError('invalid', endpoint, `CoCalc's ${endpoint} answer is malformed: ${why}`);
 }

@@ -1,6 +1,7 @@
-import { isAuthToken, isPlainObject, isValidUuid } from '@cocalc-embed/protocol';
+import { isAuthToken, isPlainObject } from '@cocalc-embed/protocol';
 import { v4 as uuidv4 } from 'uuid';
 import type { CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
+import { malformedAnswer as invalid, uuidField } from './malformed-answer.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamTransport } from './upstream-transport.js';
 
@@ -163,14 +164,4 @@ export class CocalcV1Client implements CocalcApi {
     }
     return answer;
   }
-}
-
-function uuidField(m: Record<string, unknown>, field: string, endpoint: string): string {
-  const value = m[field];
-  if (!isValidUuid(value)) throw invalid(endpoint, `"${field}" is not a UUID`);
-  return value.toLowerCase();
-}
-
-function invalid(endpoint: string, why: string): UpstreamError {
-  return new UpstreamError('invalid', endpoint, `CoCalc's ${endpoint} answer is malformed: ${why}`);
 }
