@@ -34,7 +34,12 @@ export interface StrictDeployment {
   close(): Promise<void>;
 }
 
-export async function startStrictDeployment(): Promise<StrictDeployment> {
+/**
+ * Starts the deployment. `modern` (default) is CoCalc ≥ 2025-08-28: API v2 + conat, sign-in at
+ * /auth/impersonate, SameSite=Strict. `classic` is CoCalc ≤ 2024-10-18: API v1, `?auth_token=` on
+ * the kiosk URL, the `SameSite=None; Secure` cookie CoCalc set for iframes then.
+ */
+export async function startStrictDeployment(generation: 'classic' | 'modern' = 'modern'): Promise<StrictDeployment> {
   const dir = mkdtempSync(join(tmpdir(), 'cocalc-embed-strict-'));
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
@@ -49,7 +54,7 @@ export async function startStrictDeployment(): Promise<StrictDeployment> {
     port: 443,
     https: { key, cert },
     publicUrl: COCALC_URL,
-    generation: 'modern',
+    generation,
     iframeCommHosts: 'learn.example.test',
     devHttpOrigins: [],
     samesiteRememberMe: 'strict',
