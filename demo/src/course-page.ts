@@ -3,11 +3,13 @@
  * panel of what the element reports.
  */
 import type { CocalcNotebookElement } from '@cocalc-embed/element';
+import { wireDiagnoseButton } from './diagnosis-list.js';
 import { EventPanel } from './event-panel.js';
 import { setUpPage } from './page-chrome.js';
 
 const nb = document.querySelector<CocalcNotebookElement>('cocalc-notebook#nb')!;
 const panel = new EventPanel(document.querySelector('#events')!);
+wireDiagnoseButton(document.querySelector<HTMLButtonElement>('#diagnose')!, document.querySelector('#diagnosis')!, nb);
 panel.watch(nb, 'nb');
 nb.addEventListener('cocalc-state-change', (event) => {
   document.querySelector('#nb-state')!.textContent = event.state;

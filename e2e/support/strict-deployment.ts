@@ -76,7 +76,18 @@ export async function startStrictDeployment(generation: 'classic' | 'modern' = '
 
   const bundle = await build({
     stdin: {
-      contents: "import '@cocalc-embed/element'; import '@cocalc-embed/element/controls';",
+      contents: [
+        "import '@cocalc-embed/element';",
+        "import '@cocalc-embed/element/controls';",
+        "import { diagnose } from '@cocalc-embed/element/diagnose';",
+        // The page's Diagnose button lists findings as <li data-id>; inline script is not allowed by its CSP.
+        "document.querySelector('#diagnose').addEventListener('click', async () => {",
+        "  const findings = await diagnose(document.querySelector('#nb'));",
+        "  document.querySelector('#diagnosis').replaceChildren(...findings.map((f) => {",
+        "    const li = document.createElement('li'); li.dataset.id = f.id; li.textContent = f.message; return li;",
+        "  }));",
+        "});",
+      ].join('\n'),
       resolveDir: fileURLToPath(new URL('../../packages/element/', import.meta.url)),
       loader: 'ts',
     },
@@ -135,6 +146,7 @@ const HOST_PAGE = `<!doctype html>
 <cocalc-notebook id="nb" path="intro.ipynb" ready-timeout="4000"></cocalc-notebook>
 <button data-cocalc-for="nb" data-cocalc-action="open" data-cocalc-path="lab1.ipynb">Open Lab 1</button>
 <button data-cocalc-for="nb" data-cocalc-action="closeall">Close all</button>
+<button id="diagnose" type="button">Diagnose</button><ul id="diagnosis"></ul>
 </main></body></html>`;
 
 /**

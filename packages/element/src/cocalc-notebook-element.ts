@@ -19,8 +19,6 @@ import {
   redactToken,
 } from '@cocalc-embed/protocol';
 import { styles } from './cocalc-notebook.styles.js';
-import { cspViolationsFor } from './csp-violations.js';
-import { diagnoseEmbed, type Diagnosis } from './diagnose.js';
 import { CocalcErrorEvent } from './events/cocalc-error-event.js';
 import { CocalcFileOpenEvent } from './events/cocalc-file-open-event.js';
 import { CocalcFileOpenedEvent } from './events/cocalc-file-opened-event.js';
@@ -188,6 +186,11 @@ export class CocalcNotebookElement extends LitElement {
     return this.#controller;
   }
 
+  /** CoCalc's base URL for the current session, from the token response. */
+  get cocalcUrl(): string | undefined {
+    return this.#grant?.response.cocalcUrl;
+  }
+
   /** The CoCalc project of the current session, from the token response. */
   get projectId(): string | undefined {
     return this.#grant?.response.projectId;
@@ -266,24 +269,6 @@ export class CocalcNotebookElement extends LitElement {
     const projectId = this.projectId;
     if (projectId) this.#setFiles(status.openFiles[projectId] ?? []);
     return status;
-  }
-
-  /**
-   * Names the usual causes of a broken embed from what the element and the page know: an http
-   * page or one off port 443 (CoCalc never answers it), page and CoCalc on different sites
-   * (cookies dropped), a Content-Security-Policy blocking CoCalc, no answer (iframe_comm_hosts),
-   * token endpoint failures, and messages the controller ignored. For people and support tickets;
-   * the ids are stable, the messages are not.
-   */
-  async diagnose(): Promise<Diagnosis[]> {
-    return diagnoseEmbed({
-      pageUrl: location.href,
-      cocalcUrl: this.#grant?.response.cocalcUrl,
-      state: this._state,
-      error: this._error,
-      stats: this.#controller?.stats,
-      cspViolations: this.#grant ? await cspViolationsFor(this.#grant.response.cocalcUrl) : [],
-    });
   }
 
   /**

@@ -1,7 +1,29 @@
 import type { KioskStats } from '@cocalc-embed/controller';
 import type { CocalcError } from '@cocalc-embed/protocol';
+import type { CocalcNotebookElement } from './cocalc-notebook-element.js';
+import { cspViolationsFor } from './csp-violations.js';
 
-/** One finding of `<cocalc-notebook>.diagnose()`: a likely cause, named, with what to do. */
+/**
+ * Names the usual causes of a broken embed from what `el` and the page know: an http page or one
+ * off port 443 (CoCalc never answers it), page and CoCalc on different sites (cookies dropped), a
+ * Content-Security-Policy blocking CoCalc, no answer (iframe_comm_hosts), token endpoint
+ * failures, and messages the controller ignored. For people and support tickets; the ids are
+ * stable, the messages are not. A separate entry point (`@cocalc-embed/element/diagnose`) so its
+ * texts cost nothing to pages that never call it.
+ */
+export async function diagnose(el: CocalcNotebookElement): Promise<Diagnosis[]> {
+  const cocalcUrl = el.cocalcUrl;
+  return diagnoseEmbed({
+    pageUrl: location.href,
+    cocalcUrl,
+    state: el.state,
+    error: el.error,
+    stats: el.controller?.stats,
+    cspViolations: cocalcUrl ? await cspViolationsFor(cocalcUrl) : [],
+  });
+}
+
+/** One finding of {@link diagnose}: a likely cause, named, with what to do. */
 export interface Diagnosis {
   /** Stable identifier of the finding (for example `cross-site`). */
   readonly id: string;
