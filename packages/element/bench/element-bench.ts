@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { options } from '../scripts/build-bundle.js';
 import { startEmulator } from '@cocalc-embed/emulator';
 import { loadConfig, startServer } from '@cocalc-embed/server';
 
@@ -28,23 +29,9 @@ function emit(metric: string, value: number, unit: string): void {
 }
 
 async function bundle(entry: string, withLit: boolean): Promise<{ code: Uint8Array; metafile: Metafile }> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    legalComments: 'none',
-    write: false,
-    metafile: true,
-    conditions: ['production'],
-    external: withLit ? [] : ['lit', 'lit/*', '@lit/*'],
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
-    outfile: 'out.js',
-    logLevel: 'error',
-  });
-  return { code: result.outputFiles[0]!.contents, metafile: result.metafile };
+  // The shipped build's options, in memory and with a metafile for the per-package shares.
+  const result = await build({ ...options(withLit, 'out.js', entry), write: false, metafile: true, logLevel: 'error' });
+  return { code: result.outputFiles[0]!.contents, metafile: result.metafile! };
 }
 
 /** Minified bytes per source group, to say what dominates the bundle. */

@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The bundle entry: registers the element and starts the data-cocalc-* controls. */
 export const BUNDLE_ENTRY = `${root}scripts/bundle-entry.ts`;
 
-function options(withLit: boolean, outfile: string, entry = BUNDLE_ENTRY): BuildOptions {
+/** The options of every single-file build (and of the size benchmark, so it measures what ships). */
+export function options(withLit: boolean, outfile: string, entry = BUNDLE_ENTRY): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
