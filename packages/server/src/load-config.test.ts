@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     assert.match(config.dataDir, /\/data$/);
   });
 
+  it('COCALC_API_URL defaults to COCALC_URL and is validated like it', () => {
+    const key = `sk-${'a'.repeat(24)}`;
+    assert.equal(loadConfig({ COCALC_URL: 'https://c.test/', COCALC_API_KEY: key }).apiUrl, 'https://c.test');
+    assert.equal(loadConfig({ COCALC_URL: 'https://c.test', COCALC_API_URL: 'http://cocalc-hub:5000/', COCALC_API_KEY: key }).apiUrl, 'http://cocalc-hub:5000');
+    assert.throws(() => loadConfig({ COCALC_API_URL: 'cocalc-hub:5000', COCALC_API_KEY: key }), /COCALC_API_URL/);
+  });
+
   it('fails closed without an API key', () => {
     assert.throws(() => loadConfig({}), (e: unknown) => e instanceof ConfigError && e.variables.includes('COCALC_API_KEY'));
   });

@@ -19,8 +19,14 @@ const API_KEY_PATTERN = /^sk[-_][A-Za-z0-9]{16,128}$/;
 
 /** Everything the token backend needs, validated. Build it with {@link loadConfig}. */
 export interface ServerConfig {
-  /** `COCALC_URL`, normalised (default `http://localhost:5180`, the emulator). */
+  /** `COCALC_URL`, normalised (default `http://localhost:5180`, the emulator): CoCalc as browsers reach it. */
   readonly cocalcUrl: string;
+  /**
+   * `COCALC_API_URL`: where this backend reaches CoCalc's HTTP API, when that differs from what
+   * browsers use (an internal address or service name); default `cocalcUrl`. Token responses
+   * always name `cocalcUrl`.
+   */
+  readonly apiUrl: string;
   /** `COCALC_API_KEY`: admin API key. Required. */
   readonly apiKey: string;
   /** `COCALC_API_KEY_AUTH`: `basic` (default) or `bearer`. */
@@ -126,6 +132,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   } catch {
     fail('COCALC_URL', 'must be an http(s) URL without query or fragment');
   }
+  let apiUrl = cocalcUrl;
+  const rawApiUrl = get('COCALC_API_URL');
+  if (rawApiUrl !== undefined) {
+    try {
+      apiUrl = normalizeCocalcUrl(rawApiUrl);
+    } catch {
+      fail('COCALC_API_URL', 'must be an http(s) URL without query or fragment');
+    }
+  }
 
   const apiKey = get('COCALC_API_KEY') ?? '';
   if (!apiKey) fail('COCALC_API_KEY', 'is required (the CoCalc admin API key)');
@@ -160,6 +175,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 
   const config: ServerConfig = {
     cocalcUrl,
+    apiUrl,
     apiKey,
     apiKeyAuth: oneOf('COCALC_API_KEY_AUTH', ['basic', 'bearer'] as const, 'basic'),
     v1Form: flag('COCALC_API_V1_FORM', false),

@@ -209,3 +209,22 @@ for (const generation of GENERATIONS) {
     });
   });
 }
+
+describe('COCALC_API_URL', () => {
+  it('reaches the API at the internal address and tells the browser the public COCALC_URL', async () => {
+    const emu = await startTestEmulator('classic');
+    // The emulator stands in for CoCalc at an internal address; browsers would use the public name.
+    const h = await startHarness(emu, { COCALC_URL: 'https://cocalc.example.test', COCALC_API_URL: emu.url });
+    try {
+      const res = await h.mint(await h.login('alice'), { path: 'intro.ipynb' });
+      assert.equal(res.status, 200);
+      const body = parseTokenResponse(await res.json());
+      assert.equal(body.cocalcUrl, 'https://cocalc.example.test');
+      assert.ok(await redeemToken(emu.url, 'classic', body.token), 'the token was minted by the internal CoCalc');
+    } finally {
+      await h.close();
+      await emu.close();
+    }
+  });
+});
+

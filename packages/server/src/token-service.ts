@@ -53,7 +53,7 @@ export class TokenService {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.transport = new UpstreamTransport({
-      cocalcUrl: this.config.cocalcUrl,
+      cocalcUrl: this.config.apiUrl,
       apiKey: this.config.apiKey,
       auth: this.config.apiKeyAuth,
       timeoutMs: this.config.upstreamTimeoutMs,
