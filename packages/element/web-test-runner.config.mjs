@@ -67,10 +67,14 @@ const cleanup = async () => {
 };
 process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-/** Forwards a token request to the pair's server; counts requests so tests can assert on them. */
+/**
+ * Forwards a token (or revoke) request to the pair's server; counts mint requests and keeps the
+ * last minted token (in this Node process only) so tests can ask whether CoCalc still accepts it.
+ */
 const proxyCounts = { classic: 0, modern: 0 };
-async function proxyToken(ctx, generation) {
-  proxyCounts[generation]++;
+const lastToken = { classic: undefined, modern: undefined };
+async function proxyToken(ctx, generation, suffix = '') {
+  if (!suffix) proxyCounts[generation]++;
   const body = await new Promise((resolve) => {
     const chunks = [];
     ctx.req.on('data', (c) => chunks.push(c));
@@ -81,13 +85,24 @@ async function proxyToken(ctx, generation) {
     const value = ctx.get(name);
     if (value) headers[name] = value;
   }
-  const target = new URL('/api/cocalc/token', pairs[generation].server.url);
+  const target = new URL(`/api/cocalc/token${suffix}`, pairs[generation].server.url);
   const response = await fetch(target, { method: ctx.method, headers, body: ctx.method === 'POST' ? body : undefined });
   ctx.status = response.status;
   for (const [name, value] of response.headers) {
     if (!['content-length', 'transfer-encoding', 'connection'].includes(name)) ctx.set(name, value);
   }
-  ctx.body = Buffer.from(await response.arrayBuffer());
+  const answer = Buffer.from(await response.arrayBuffer());
+  if (!suffix && response.status === 200) lastToken[generation] = JSON.parse(answer.toString()).token;
+  ctx.body = answer;
+}
+
+/** Whether the pair's CoCalc still accepts the last token minted through the proxy (impersonate). */
+async function lastTokenStillValid(generation) {
+  const token = lastToken[generation];
+  if (!token) return undefined;
+  const url = new URL(`/auth/impersonate?auth_token=${token}`, pairs[generation].emulator.url);
+  const text = await (await fetch(url, { redirect: 'manual' })).text();
+  return !text.startsWith('ERROR');
 }
 
 export default {
@@ -107,6 +122,13 @@ export default {
       const path = ctx.path;
       if (path === '/api/cocalc/token') return proxyToken(ctx, 'classic');
       if (path === '/api-modern/cocalc/token') return proxyToken(ctx, 'modern');
+      if (path === '/api/cocalc/token/revoke') return proxyToken(ctx, 'classic', '/revoke');
+      if (path === '/api-modern/cocalc/token/revoke') return proxyToken(ctx, 'modern', '/revoke');
+      if (path === '/__last-token-valid') {
+        ctx.set('content-type', 'application/json');
+        ctx.body = JSON.stringify({ valid: await lastTokenStillValid(ctx.query.pair === 'classic' ? 'classic' : 'modern') });
+        return;
+      }
       if (path === '/__react-bundle.js') {
         // React ships CommonJS only; esbuild turns the wrapper + React + ReactDOM into one ES module.
         const result = await build({

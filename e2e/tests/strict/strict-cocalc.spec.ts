@@ -15,8 +15,11 @@ test('under CoCalc\'s strict rules the element signs in through /auth/impersonat
     if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
   });
   const impersonate = page.waitForRequest((r) => r.url().startsWith(`${COCALC_URL}/auth/impersonate?auth_token=`));
+  const tokenResponse = page.waitForResponse((r) => r.url().endsWith('/api/cocalc/token'));
+  const revoke = page.waitForResponse((r) => r.url().endsWith('/api/cocalc/token/revoke'));
   await page.goto(`${HOST_ORIGIN}/`);
   await impersonate;
+  const { token } = (await (await tokenResponse).json()) as { token: string };
   const nb = page.locator('cocalc-notebook#nb');
   await expect(nb).toHaveJSProperty('state', 'ready');
   const kiosk = page.frameLocator('cocalc-notebook#nb iframe[title]');
@@ -31,6 +34,14 @@ test('under CoCalc\'s strict rules the element signs in through /auth/impersonat
   // Era D: the kiosk URL carries no token, and no frame keeps the impersonate URL.
   const frames = await nb.evaluate((el) => [...el.shadowRoot!.querySelectorAll('iframe')].map((f) => f.src + (f.getAttribute('src') ?? '')));
   expect(frames.join(' ')).not.toContain('auth_token');
+
+  // Signed in, the element had the backend revoke the token (C8): whoever saw its URL gets nothing.
+  expect((await revoke).status()).toBe(200);
+  const other = await context.browser()!.newContext({ ignoreHTTPSErrors: true });
+  const stranger = await other.newPage();
+  await stranger.goto(`${COCALC_URL}/auth/impersonate?auth_token=${token}`);
+  await expect(stranger.locator('body')).toContainText('unknown or expired token');
+  await other.close();
 
   await page.getByRole('button', { name: 'Open Lab 1' }).click();
   await expect(kiosk.getByRole('heading', { name: 'Lab 1: the median' })).toBeVisible();

@@ -17,6 +17,7 @@ import {
   PROJECT_NAME_PATTERN,
   projectPathProblem,
   redactToken,
+  TOKEN_REQUEST_HEADER,
 } from '@cocalc-embed/protocol';
 import { styles } from './cocalc-notebook.styles.js';
 import { CocalcErrorEvent } from './events/cocalc-error-event.js';
@@ -433,6 +434,7 @@ export class CocalcNotebookElement extends LitElement {
       this.dispatchEvent(new CocalcReadyEvent(controller, projectId));
       if (first) {
         first = false;
+        this.#revokeRedeemed(this.#grant!);
         // The kiosk URL showed `path`; opening it (and whatever was open before a renewal) through
         // the controller makes it part of desiredFiles, so a kiosk reload brings it back too.
         const paths = [...new Set([this.path, ...restore])].filter((p) => !projectPathProblem(p));
@@ -563,6 +565,28 @@ export class CocalcNotebookElement extends LitElement {
     };
     window.addEventListener('online', retry, { signal: recovery.signal });
     document.addEventListener('visibilitychange', retry, { signal: recovery.signal });
+  }
+
+  /**
+   * Once the kiosk has signed in through /auth/impersonate, the token has done its job: ask the
+   * backend to revoke it, so the 24 h bearer secret is useless to anything that saw its URL
+   * (security-reference F5, G6). The kiosk session lives on in CoCalc's cookie. Only for tokens
+   * from the endpoint (a `tokenProvider` host revokes its own way), only in the impersonate era
+   * (API v1 has no revocation; the url era's kiosk may need the token again on reload).
+   * Best effort: failures are logged in debug mode and change nothing else.
+   */
+  #revokeRedeemed(grant: TokenGrant): void {
+    if (grant.response.signIn !== 'impersonate' || this.tokenProvider) return;
+    fetch(`${this.tokenEndpoint || DEFAULT_TOKEN_ENDPOINT}/revoke`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { 'content-type': 'application/json', [TOKEN_REQUEST_HEADER]: '1' },
+      body: JSON.stringify({ token: grant.response.token }),
+    }).then(
+      (res) => this.#log(`token …${redactToken(grant.response.token)} revoke: HTTP ${res.status}`),
+      () => this.#log('token revoke failed (network)'),
+    );
   }
 
   #report(error: CocalcError): void {

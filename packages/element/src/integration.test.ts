@@ -19,9 +19,9 @@ async function controls(pair: 'classic' | 'modern', values: Record<string, unkno
   if (!response.ok) throw new Error(`emulator controls: HTTP ${response.status}`);
 }
 
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const end = performance.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (performance.now() > end) throw new Error('condition not met in time');
     await sleep(25);
   }
@@ -72,6 +72,8 @@ describe('<cocalc-notebook> with the emulator and the token server', function ()
     await until(() => el.openFiles.includes('notes.md'));
     expect((await el.status()).openFiles[el.projectId!]).to.include('notes.md');
     expect(errors).to.deep.equal([]);
+    // Signed in: the element had the backend revoke the token, so it is useless to anyone who saw it.
+    await until(async () => (await (await fetch('/__last-token-valid?pair=modern')).json()).valid === false);
     // The sign-in frame's navigations left with it; the kiosk's own pushState (CoCalc's
     // handle-target) may add one entry inside the kiosk, never one holding the token.
     expect(history.length - before).to.be.at.most(1);

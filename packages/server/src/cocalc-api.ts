@@ -45,4 +45,9 @@ export interface CocalcApi {
    * when the API key belongs to an admin (cocalc-reference.md §2.4).
    */
   mintAuthToken(accountId: string, password: string): Promise<string>;
+  /**
+   * Makes a token unusable before its expiry, where the API can (`org.expireToken` on current
+   * CoCalc). Resolves `false` when this API generation has no way to (API v1 exposed none).
+   */
+  revokeAuthToken(token: string): Promise<boolean>;
 }

@@ -113,6 +113,12 @@ export class CocalcModernClient implements CocalcApi {
     return token;
   }
 
+  /** `org.expireToken {token}` (site admins, which the backend's key must belong to). */
+  async revokeAuthToken(token: string): Promise<boolean> {
+    await this.hub('org.expireToken', { token });
+    return true;
+  }
+
   private async conat(path: string, name: string, body: Record<string, unknown>, idempotent: boolean): Promise<unknown> {
     const { status, body: answer } = await this.transport.post(name, path, body, { idempotent });
     if (status !== 200 || (isPlainObject(answer) && answer.error !== undefined)) {

@@ -125,6 +125,11 @@ export class CocalcV1Client implements CocalcApi {
     return m.auth_token;
   }
 
+  /** API v1 never exposed `revoke_auth_token` over HTTP (cocalc-reference.md §2.4): tokens live until they expire. */
+  async revokeAuthToken(): Promise<boolean> {
+    return false;
+  }
+
   /** Same as {@link userAuth}, under the generation-neutral name. */
   mintAuthToken(accountId: string, password: string): Promise<string> {
     return this.userAuth(accountId, password);

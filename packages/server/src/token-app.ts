@@ -1,4 +1,4 @@
-import { PROJECT_NAME_PATTERN, TOKEN_REQUEST_HEADER, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
+import { PROJECT_NAME_PATTERN, TOKEN_REQUEST_HEADER, isAuthToken, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
 import { Hono, type Context } from 'hono';
 import { ApiErrorCode } from './api-error-code.js';
 import { createDemoAuth, type Authenticate } from './demo-auth.js';
@@ -139,6 +139,35 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       const answer = await service.mint(who.userId, request.path, request.project);
       logger.info('minted token', { userId: who.userId, projectId: answer.projectId, ms: Date.now() - started });
       return c.json(answer, 200);
+    } catch (error) {
+      return upstreamFailure(c, error, logger, who.userId);
+    }
+  });
+
+  // After the element has signed in with a token it asks for it to be revoked, so the 12–24 h
+  // bearer secret dies minutes after it was made (security-reference F5, G6). Only the user it was
+  // minted for can revoke it, so revocations are bounded by mints; the IP limit still applies.
+  app.all('/api/cocalc/token/revoke', async (c) => {
+    if (draining) return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
+    const refused = checkCsrf(c, config.allowSameSite);
+    if (refused) return refused;
+    const ip = clientIp(c, config.trustProxy, options.clientAddress);
+    const byIp = ipLimit.take(ip);
+    if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
+    const who = await authenticate(c.req.raw);
+    if (!who || typeof who.userId !== 'string' || who.userId.length === 0 || who.userId.length > 200) {
+      return fail(c, 401, 'UNAUTHENTICATED', 'Sign in to this site first.');
+    }
+    const body = await readJsonBody(c);
+    if ('error' in body) return body.error;
+    const value = body.value;
+    if (!isPlainObject(value) || Object.keys(value).length !== 1 || !isAuthToken(value.token)) {
+      return fail(c, 400, 'BAD_REQUEST', 'The body must be {token} with a 24-character CoCalc auth token.');
+    }
+    try {
+      const revoked = await service.revoke(who.userId, value.token);
+      logger.info('token revoke', { userId: who.userId, revoked });
+      return c.json({ revoked }, 200);
     } catch (error) {
       return upstreamFailure(c, error, logger, who.userId);
     }

@@ -27,6 +27,36 @@ for (const generation of GENERATIONS) {
 
     const store = () => new SqliteEmbedStore(`${h.dataDir}/cocalc-embed.sqlite`);
 
+    it('revokes a redeemed token for the user it was minted for (modern), and says so honestly where CoCalc cannot (v1)', async () => {
+      const { token } = parseTokenResponse(await (await h.mint(alice, { path: 'intro.ipynb' })).json());
+      assert.ok(await redeemToken(emu.url, generation, token), 'the fresh token signs in');
+      // Not bob's to revoke: nothing happens, and the token still works.
+      const foreign = await h.revoke(bob, { token });
+      assert.equal(foreign.status, 200);
+      assert.deepEqual(await foreign.json(), { revoked: false });
+      assert.ok(await redeemToken(emu.url, generation, token));
+      const own = await h.revoke(alice, { token });
+      assert.equal(own.status, 200);
+      assert.equal(own.headers.get('cache-control'), 'no-store');
+      if (generation === 'modern') {
+        assert.deepEqual(await own.json(), { revoked: true });
+        assert.equal(await redeemToken(emu.url, generation, token), null, 'CoCalc refuses it now');
+      } else {
+        assert.deepEqual(await own.json(), { revoked: false }); // API v1 has no revocation
+        assert.ok(await redeemToken(emu.url, generation, token));
+      }
+      assert.ok(!h.logs.join('\n').includes(token), 'the token is never logged');
+    });
+
+    it('revoke keeps the token endpoint\'s guards: custom header, JSON body of just {token}, a signed-in user', async () => {
+      const { token } = parseTokenResponse(await (await h.mint(alice, { path: 'intro.ipynb' })).json());
+      assert.equal((await h.revoke(alice, { token }, { [TOKEN_REQUEST_HEADER]: '' })).status, 403);
+      assert.equal((await h.revoke(alice, { token, account_id: 'x' })).status, 400);
+      assert.equal((await h.revoke(alice, { token: 'not-a-token' })).status, 400);
+      assert.equal((await h.revoke(undefined, { token })).status, 401);
+      assert.ok(await redeemToken(emu.url, generation, token), 'none of those revoked it');
+    });
+
     it('mints a token that signs in the mapped account, with the protocol TokenResponse shape and safe headers', async () => {
       const res = await h.mint(alice, { path: 'intro.ipynb' });
       assert.equal(res.status, 200);

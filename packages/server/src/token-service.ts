@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SignInEra, TokenResponse } from '@cocalc-embed/protocol';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { ApiGeneration, CocalcApi } from './cocalc-api.js';
@@ -45,6 +46,11 @@ export class TokenService {
   private readonly mintFlight = new SingleFlight<Mint>();
   /** Fully provisioned (account, project) per user and project key: the mapping never changes once made. */
   private readonly provisioned = new Map<string, { account: AccountRecord; project: ProjectRecord }>();
+  /**
+   * Tokens handed out and not yet revoked, by SHA-256 digest (never the token itself), with their
+   * user: only the user a token was minted for may revoke it. Bounded; the oldest go first.
+   */
+  private readonly minted = new Map<string, { userId: string; expiresAtMs: number }>();
   private apiPromise: Promise<CocalcApi> | undefined;
   private generation: ApiGeneration | undefined;
 
@@ -124,6 +130,7 @@ export class TokenService {
       this.signInEra(),
     ]);
     const now = this.now();
+    this.remember(mint.token, userId, mint.expiresAtMs);
     return {
       token: mint.token,
       expiresAt: new Date(mint.expiresAtMs).toISOString(),
@@ -133,6 +140,29 @@ export class TokenService {
       path,
       signIn,
     };
+  }
+
+  /**
+   * Revokes a token this backend minted for `userId`, once the element has signed in with it
+   * (security-reference F5, G6: a token is a 12–24 h bearer secret CoCalc does not consume on use).
+   * Resolves `false` for a token that is unknown, another user's, expired, or when the CoCalc API
+   * has no revocation (v1).
+   */
+  async revoke(userId: string, token: string): Promise<boolean> {
+    const digest = tokenDigest(token);
+    const entry = this.minted.get(digest);
+    if (!entry || entry.userId !== userId || entry.expiresAtMs <= this.now()) return false;
+    const api = await this.api();
+    const revoked = await api.revokeAuthToken(token);
+    if (revoked) this.minted.delete(digest);
+    return revoked;
+  }
+
+  private remember(token: string, userId: string, expiresAtMs: number): void {
+    const digest = tokenDigest(token);
+    this.minted.delete(digest); // re-insert as newest (single flight hands one token to many)
+    if (this.minted.size >= 100_000) this.minted.delete(this.minted.keys().next().value as string);
+    this.minted.set(digest, { userId, expiresAtMs });
   }
 
   private async mintUpstream(userId: string, projectKey: string): Promise<Mint> {
@@ -160,4 +190,8 @@ function templateOf(config: ServerConfig): TemplateSource {
   if (config.templateProjectId) return { kind: 'project', projectId: config.templateProjectId, paths: config.templatePaths };
   if (config.templateDir) return readTemplateFolder(config.templateDir);
   return { kind: 'none' };
+}
+
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }

@@ -16,6 +16,8 @@ export interface Harness {
   login(user: string): Promise<string>;
   /** POSTs to the token endpoint the way the element does (same-origin, custom header, JSON). */
   mint(cookie: string | undefined, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** POSTs to the revoke endpoint the same way. */
+  revoke(cookie: string | undefined, body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -59,23 +61,30 @@ export async function startHarness(
       return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     },
     mint(cookie, body, headers = {}) {
-      return fetch(`${base}/api/cocalc/token`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [TOKEN_REQUEST_HEADER]: '1',
-          'sec-fetch-site': 'same-origin',
-          ...(cookie ? { cookie } : {}),
-          ...headers,
-        },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
+      return post('/api/cocalc/token', cookie, body, headers);
+    },
+    revoke(cookie, body, headers = {}) {
+      return post('/api/cocalc/token/revoke', cookie, body, headers);
     },
     async close() {
       await server.close();
       if (ownsDir) removeDir(dataDir);
     },
   };
+
+  function post(path: string, cookie: string | undefined, body: unknown, headers: Record<string, string>): Promise<Response> {
+    return fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [TOKEN_REQUEST_HEADER]: '1',
+        'sec-fetch-site': 'same-origin',
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
 }
 
 /** Removes a temp data folder. */
