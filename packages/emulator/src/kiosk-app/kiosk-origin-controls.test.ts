@@ -1,10 +1,11 @@
 import { expect } from '@open-wc/testing';
 import {
   fixture,
-  frameCommand,
+  frameEval,
   freshToken,
   getControls,
   KioskFrame,
+  probeSilentKiosk,
   kioskFileUrl,
   resetControls,
   setControls,
@@ -19,7 +20,6 @@ afterEach(() => {
   frame = undefined;
 });
 
-const frameEval = <T>(url: string, expression: string): Promise<T> => frameCommand<T>({ op: 'eval', origin: url, expression });
 
 async function listenerAttached(fx: Fixture): Promise<boolean> {
   return until(() => frameEval<boolean>(fx.url, "typeof window.__cocalcEmulator?.listenerLiveAt === 'number'"), 8000);
@@ -99,14 +99,9 @@ describe('test controls (read once at boot)', () => {
   it('neverReady: the listener is never attached, nothing ever answers', async () => {
     await setControls(fx, { neverReady: true });
     frame = await new KioskFrame(`${fx.url}/app?session=&fullscreen=kiosk`).open();
-    await until(() => frameEval<boolean>(fx.url, "!!document.querySelector('header.kiosk-banner')"));
-    for (let i = 0; i < 10; i++) {
-      frame.post({ action: 'status' });
-      await sleep(100);
-    }
-    await sleep(300);
-    expect(frame.replies()).to.deep.equal([]);
-    expect(await frameEval(fx.url, 'window.__cocalcEmulator ?? null')).to.equal(null);
+    const { replies, listener } = await probeSilentKiosk(frame, fx.url);
+    expect(replies).to.deep.equal([]);
+    expect(listener).to.equal(null);
   });
 
   it('reloadMidRequest: the next open gets its ack, then the page reloads (no done); one shot', async () => {

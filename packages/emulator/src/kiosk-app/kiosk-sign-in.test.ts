@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { fixture, frameCommand, freshToken, KioskFrame, kioskFileUrl, sleep, until } from './kiosk-test-harness.js';
+import { fixture, frameCommand, frameEval, freshToken, KioskFrame, kioskFileUrl, probeSilentKiosk, until } from './kiosk-test-harness.js';
 
 // Sign-in eras and when the bridge exists. See kiosk-bridge.test.ts for the signed-in bridge.
 
@@ -13,7 +13,6 @@ afterEach(() => {
   frame = undefined;
 });
 
-const frameEval = <T>(url: string, expression: string): Promise<T> => frameCommand<T>({ op: 'eval', origin: url, expression });
 
 // A token-shaped string that no emulator ever minted (24 letters, made at run time).
 function unknownToken(): string {
@@ -94,14 +93,9 @@ describe('the bridge exists only with fullscreen=kiosk', () => {
   it('without fullscreen=kiosk nothing answers and no listener is attached', async () => {
     const fx = await fixture('dev');
     frame = await new KioskFrame(`${fx.url}/app?session=`).open();
-    await until(() => frameEval<boolean>(fx.url, "!!document.querySelector('header.kiosk-banner')"));
-    for (let i = 0; i < 10; i++) {
-      frame.post({ action: 'status' });
-      await sleep(100);
-    }
-    await sleep(300);
-    expect(frame.replies()).to.deep.equal([]);
-    expect(await frameEval(fx.url, 'window.__cocalcEmulator ?? null')).to.equal(null);
+    const { replies, listener } = await probeSilentKiosk(frame, fx.url);
+    expect(replies).to.deep.equal([]);
+    expect(listener).to.equal(null);
   });
 
   it('with fullscreen=kiosk the listener is attached and window.__cocalcEmulator.listenerLiveAt says when', async () => {

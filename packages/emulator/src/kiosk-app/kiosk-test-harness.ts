@@ -181,3 +181,22 @@ export function kioskFileUrl(fx: Fixture, projectId: string, path: string, extra
   const query = new URLSearchParams({ ...extra, session: '', fullscreen: 'kiosk' });
   return `${fx.url}/projects/${projectId}/files/${path.split('/').map(encodeURIComponent).join('/')}?${query}`;
 }
+
+/** Evaluates `expression` inside the cross-origin kiosk frame at `origin` (through Playwright). */
+export function frameEval<T>(origin: string, expression: string): Promise<T> {
+  return frameCommand<T>({ op: 'eval', origin, expression });
+}
+
+/**
+ * Waits for the kiosk banner, then probes with `status` for about 1.3 s and returns whether
+ * anything answered and whether the bridge listener was attached (`window.__cocalcEmulator`).
+ */
+export async function probeSilentKiosk(frame: KioskFrame, origin: string): Promise<{ replies: unknown[]; listener: unknown }> {
+  await until(() => frameEval<boolean>(origin, "!!document.querySelector('header.kiosk-banner')"));
+  for (let i = 0; i < 10; i++) {
+    frame.post({ action: 'status' });
+    await sleep(100);
+  }
+  await sleep(300);
+  return { replies: frame.replies(), listener: await frameEval(origin, 'window.__cocalcEmulator ?? null') };
+}
