@@ -23,9 +23,11 @@ export type { ProjectLogEntry } from './project-log-message.js';
 export { assertProjectPath, encodeProjectPath, MAX_PATH_LENGTH, projectPathProblem } from './project-path.js';
 export {
   DEFAULT_TOKEN_ENDPOINT,
+  MAX_PROVISIONING_RETRY_AFTER,
   parseApiErrorBody,
+  parseProvisioningResponse,
   parseTokenResponse,
   PROJECT_NAME_PATTERN,
   TOKEN_REQUEST_HEADER,
 } from './token-response.js';
-export type { ApiErrorBody, SignInEra, TokenRequest, TokenResponse } from './token-response.js';
+export type { ApiErrorBody, ProvisioningResponse, SignInEra, TokenRequest, TokenResponse } from './token-response.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CocalcError } from './cocalc-error.js';
-import { parseApiErrorBody, parseTokenResponse } from './token-response.js';
+import { MAX_PROVISIONING_RETRY_AFTER, parseApiErrorBody, parseProvisioningResponse, parseTokenResponse } from './token-response.js';
 
 const GOOD = {
   token: 'AbCdEfGhIjKlMnOpQrStUvWx',
@@ -53,4 +53,31 @@ describe('parseApiErrorBody', () => {
     assert.equal(parseApiErrorBody('<html>'), undefined);
     assert.equal(parseApiErrorBody({ error: { code: 'X'.repeat(100), message: 'm' } }), undefined);
   });
+});
+
+describe('parseProvisioningResponse', () => {
+  it('accepts {status:"provisioning", retryAfter} and freezes it', () => {
+    const parsed = parseProvisioningResponse({ status: 'provisioning', retryAfter: 2 });
+    assert.deepEqual(parsed, { status: 'provisioning', retryAfter: 2 });
+    assert.ok(Object.isFrozen(parsed));
+  });
+
+  for (const [body, why] of [
+    [null, /not a JSON object/],
+    [[], /not a JSON object/],
+    [{ status: 'ready', retryAfter: 2 }, /status/],
+    [{ status: 'provisioning' }, /retryAfter/],
+    [{ status: 'provisioning', retryAfter: 0 }, /retryAfter/],
+    [{ status: 'provisioning', retryAfter: 1.5 }, /retryAfter/],
+    [{ status: 'provisioning', retryAfter: '2' }, /retryAfter/],
+    [{ status: 'provisioning', retryAfter: MAX_PROVISIONING_RETRY_AFTER + 1 }, /retryAfter/],
+    [{ status: 'provisioning', retryAfter: Number.POSITIVE_INFINITY }, /retryAfter/],
+  ] as const) {
+    it(`refuses ${JSON.stringify(body)} with TOKEN_INVALID naming the field`, () => {
+      assert.throws(
+        () => parseProvisioningResponse(body),
+        (err: unknown) => CocalcError.is(err, 'TOKEN_INVALID') && why.test(err.message),
+      );
+    });
+  }
 });

@@ -75,6 +75,36 @@ export function parseTokenResponse(data: unknown): TokenResponse {
   return Object.freeze({ token, expiresAt, expiresIn, cocalcUrl: url, projectId, path: path as string, signIn });
 }
 
+/**
+ * Answer of `POST /api/cocalc/token` with HTTP 202 while a first visit is still being provisioned
+ * (account, project, start, files): a real CoCalc can take longer than a browser should hold one
+ * request open. The work goes on in the backend; no token has been minted. Ask again after
+ * `retryAfter` seconds (also sent as the `Retry-After` header); the same request then gets either
+ * the token or another 202.
+ */
+export interface ProvisioningResponse {
+  readonly status: 'provisioning';
+  /** Seconds to wait before asking again; a whole number from 1 to {@link MAX_PROVISIONING_RETRY_AFTER}. */
+  readonly retryAfter: number;
+}
+
+/** Upper bound of {@link ProvisioningResponse.retryAfter}; a larger value is refused as malformed. */
+export const MAX_PROVISIONING_RETRY_AFTER = 60;
+
+/**
+ * Validates a 202 answer of the token endpoint. Throws `TOKEN_INVALID` naming the bad field, so a
+ * malformed or hostile answer cannot make the element wait for ever.
+ */
+export function parseProvisioningResponse(data: unknown): ProvisioningResponse {
+  if (!isPlainObject(data)) throw bad('the 202 body is not a JSON object');
+  const { status, retryAfter } = data;
+  if (status !== 'provisioning') throw bad('"status" of a 202 answer is not "provisioning"');
+  if (typeof retryAfter !== 'number' || !Number.isInteger(retryAfter) || retryAfter < 1 || retryAfter > MAX_PROVISIONING_RETRY_AFTER) {
+    throw bad(`"retryAfter" is not a whole number of seconds from 1 to ${MAX_PROVISIONING_RETRY_AFTER}`);
+  }
+  return Object.freeze({ status, retryAfter });
+}
+
 /** Error body every cocalc-embed backend endpoint answers with on failure. */
 export interface ApiErrorBody {
   readonly error: {
