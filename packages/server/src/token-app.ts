@@ -1,5 +1,6 @@
 import { PROJECT_NAME_PATTERN, TOKEN_REQUEST_HEADER, isAuthToken, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { ApiErrorCode } from './api-error-code.js';
 import { createDemoAuth, type Authenticate } from './demo-auth.js';
 import type { EmbedStore } from './embed-store.js';
@@ -77,6 +78,8 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   const authenticate: Authenticate = options.authenticate ?? demo?.authenticate ?? (async () => null);
   const userLimit = new RateLimiter({ perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
   const ipLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
+  // Sign-ins get buckets of their own (same setting): signing in must not eat the mint budget.
+  const loginIpLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
 
   let inFlight = 0;
   let draining = false;
@@ -102,6 +105,18 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       c.res.headers.delete('access-control-allow-credentials');
     }
   });
+
+  // Before any other work, on every route: count body bytes as they arrive and stop at the limit.
+  // A chunked body declares no length, so checking Content-Length alone let one request make the
+  // process buffer hundreds of MiB. Hono's middleware reads at most the limit; past it we answer
+  // 413 and close the connection, and the adapter discards (never buffers) what is still coming.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`, { connection: 'close' }),
+    }),
+  );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
@@ -177,6 +192,8 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     app.all('/api/demo/login', async (c) => {
       const refused = checkCsrf(c, config.allowSameSite);
       if (refused) return refused;
+      const byIp = loginIpLimit.take(clientIp(c, config.trustProxy, options.clientAddress));
+      if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many sign-ins from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
       const body = await readJsonBody(c);
       if ('error' in body) return body.error;
       const user = isPlainObject(body.value) ? body.value.user : undefined;
@@ -246,16 +263,14 @@ function checkCsrf(c: Context, allowSameSite: boolean, needsJson = true): Respon
   return undefined;
 }
 
+/** Parses the body, which the body-limit middleware has already bounded to {@link MAX_BODY_BYTES}. */
 async function readJsonBody(c: Context): Promise<{ value: unknown } | { error: Response }> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) return { error: fail(c, 413, 'PAYLOAD_TOO_LARGE', 'The body is too large.') };
   let text: string;
   try {
     text = await c.req.text();
   } catch {
     return { error: fail(c, 400, 'BAD_REQUEST', 'The body could not be read.') };
   }
-  if (text.length > MAX_BODY_BYTES) return { error: fail(c, 413, 'PAYLOAD_TOO_LARGE', 'The body is too large.') };
   try {
     return { value: JSON.parse(text) };
   } catch {
