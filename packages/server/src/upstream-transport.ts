@@ -1,6 +1,6 @@
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { silentLogger, type Logger } from './logger.js';
+import { passwordFieldValues, silentLogger, type Logger } from './logger.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** How the API key travels: HTTP Basic user with an empty password (CoCalc's classic form) or Bearer. */
@@ -79,6 +79,9 @@ export class UpstreamTransport {
    * decides what a 4xx `{error}` means); throws {@link UpstreamError} for everything else.
    */
   async post(endpoint: string, path: string, body: Record<string, unknown>, options: PostOptions = {}): Promise<UpstreamAnswer> {
+    // Whatever password we send (a generated one, or a stored one when minting with it) is
+    // registered with the log redaction first: CoCalc may quote the request in its error text.
+    for (const secret of passwordFieldValues(body)) this.logger.addSecret(secret);
     const wait = this.breaker.tryAcquire();
     if (wait > 0) {
       throw new UpstreamError('unavailable', endpoint, 'CoCalc is failing; the circuit breaker is open', { retryAfterMs: wait });
