@@ -68,9 +68,14 @@ export interface ServerConfig {
   /** `COCALC_UPSTREAM_MAX_CONCURRENCY` (default 20) and `COCALC_UPSTREAM_MAX_QUEUE` (default 100). */
   readonly upstreamMaxConcurrency: number;
   readonly upstreamMaxQueue: number;
-  /** `COCALC_BREAKER_THRESHOLD` (default 5) and `COCALC_BREAKER_COOLDOWN_MS` (default 30000). */
+  /**
+   * `COCALC_BREAKER_THRESHOLD` (default 5 consecutive failures), `COCALC_BREAKER_COOLDOWN_MS`
+   * (first cool-down, default 2000) and `COCALC_BREAKER_MAX_COOLDOWN_MS` (default 30000): each
+   * failed probe doubles the cool-down up to the maximum; a success resets it.
+   */
   readonly breakerThreshold: number;
   readonly breakerCooldownMs: number;
+  readonly breakerMaxCooldownMs: number;
   /** `COCALC_EMBED_RATE_USER_PER_MIN` (10) / `_BURST` (5); `COCALC_EMBED_RATE_IP_PER_MIN` (60) / `_BURST` (30). */
   readonly rateUserPerMinute: number;
   readonly rateUserBurst: number;
@@ -198,7 +203,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     upstreamMaxConcurrency: int('COCALC_UPSTREAM_MAX_CONCURRENCY', 20, 1, 1000),
     upstreamMaxQueue: int('COCALC_UPSTREAM_MAX_QUEUE', 100, 0, 100_000),
     breakerThreshold: int('COCALC_BREAKER_THRESHOLD', 5, 1, 1000),
-    breakerCooldownMs: int('COCALC_BREAKER_COOLDOWN_MS', 30_000, 100, 600_000),
+    breakerCooldownMs: int('COCALC_BREAKER_COOLDOWN_MS', 2_000, 100, 600_000),
+    breakerMaxCooldownMs: int('COCALC_BREAKER_MAX_COOLDOWN_MS', 30_000, 100, 3_600_000),
     rateUserPerMinute: int('COCALC_EMBED_RATE_USER_PER_MIN', 10, 1, 1_000_000),
     rateUserBurst: int('COCALC_EMBED_RATE_USER_BURST', 5, 1, 1_000_000),
     rateIpPerMinute: int('COCALC_EMBED_RATE_IP_PER_MIN', 60, 1, 10_000_000),

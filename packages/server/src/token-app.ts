@@ -7,6 +7,7 @@ import type { EmbedStore } from './embed-store.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RefusalSummary } from './refusal-summary.js';
 import { SqliteEmbedStore } from './sqlite-embed-store.js';
 import { TokenService } from './token-service.js';
 import { UpstreamError } from './upstream-error.js';
@@ -54,6 +55,8 @@ export interface TokenAppRuntime {
 export type TokenApp = Hono & { readonly embed: TokenAppRuntime };
 
 const MAX_BODY_BYTES = 8 * 1024;
+/** Answered normally while draining; everything else gets 503 `SHUTTING_DOWN`. */
+const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 const ALLOWED_FIELDS = new Set(['path', 'project']);
 const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
@@ -81,6 +84,8 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   // Sign-ins get buckets of their own (same setting): signing in must not eat the mint budget.
   const loginIpLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
 
+  const refusals = new RefusalSummary({ logger, message: 'requests refused while CoCalc is unavailable' });
+
   let inFlight = 0;
   let draining = false;
   let idleWaiters: Array<() => void> = [];
@@ -106,6 +111,15 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     }
   });
 
+  // While draining, only health checks are answered normally: a load balancer keeps seeing
+  // /readyz say 503 "draining" (not "connection refused") until in-flight requests are done.
+  app.use('*', async (c, next) => {
+    if (draining && !HEALTH_PATHS.has(c.req.path)) {
+      return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
+    }
+    await next();
+  });
+
   // Before any other work, on every route: count body bytes as they arrive and stop at the limit.
   // A chunked body declares no length, so checking Content-Length alone let one request make the
   // process buffer hundreds of MiB. Hono's middleware reads at most the limit; past it we answer
@@ -124,7 +138,6 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   );
 
   app.all('/api/cocalc/token', async (c) => {
-    if (draining) return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
 
@@ -155,7 +168,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       logger.info('minted token', { userId: who.userId, projectId: answer.projectId, ms: Date.now() - started });
       return c.json(answer, 200);
     } catch (error) {
-      return upstreamFailure(c, error, logger, who.userId);
+      return upstreamFailure(c, error, logger, refusals, who.userId);
     }
   });
 
@@ -163,7 +176,6 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   // bearer secret dies minutes after it was made (security-reference F5, G6). Only the user it was
   // minted for can revoke it, so revocations are bounded by mints; the IP limit still applies.
   app.all('/api/cocalc/token/revoke', async (c) => {
-    if (draining) return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
     const ip = clientIp(c, config.trustProxy, options.clientAddress);
@@ -184,7 +196,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       logger.info('token revoke', { userId: who.userId, revoked });
       return c.json({ revoked }, 200);
     } catch (error) {
-      return upstreamFailure(c, error, logger, who.userId);
+      return upstreamFailure(c, error, logger, refusals, who.userId);
     }
   });
 
@@ -239,6 +251,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       });
     },
     async close() {
+      refusals.stop();
       if (ownsStore) await store.close();
     },
   };
@@ -297,12 +310,14 @@ function validateTokenRequest(value: unknown): { path: string; project: string |
   return { path: value.path as string, project: value.project as string | undefined };
 }
 
-function upstreamFailure(c: Context, error: unknown, logger: Logger, userId: string): Response {
+function upstreamFailure(c: Context, error: unknown, logger: Logger, refusals: RefusalSummary, userId: string): Response {
   if (!(error instanceof UpstreamError)) {
     logger.error('mint failed', { userId, error });
     return fail(c, 500, 'INTERNAL', 'Internal error.');
   }
-  logger.warn('upstream failure', {
+  // We did not even call CoCalc (breaker open, queue full): counted, not logged one by one.
+  if (error.kind === 'unavailable') refusals.record(error.message);
+  else logger.warn('upstream failure', {
     userId,
     endpoint: error.endpoint,
     kind: error.kind,
