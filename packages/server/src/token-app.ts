@@ -10,6 +10,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { RefusalSummary } from './refusal-summary.js';
 import { SqliteEmbedStore } from './sqlite-embed-store.js';
 import { TokenService } from './token-service.js';
+import { TrustedProxies } from './trusted-proxies.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** Options of {@link createTokenApp}. */
@@ -84,6 +85,8 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   // Sign-ins get buckets of their own (same setting): signing in must not eat the mint budget.
   const loginIpLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
 
+  const proxies = new TrustedProxies(config.trustedProxies);
+  const allowedOrigins = new Set(config.allowedOrigins);
   const refusals = new RefusalSummary({ logger, message: 'requests refused while CoCalc is unavailable' });
 
   let inFlight = 0;
@@ -132,6 +135,16 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     }),
   );
 
+  // Browsers without Fetch Metadata (no Sec-Fetch-Site) still send Origin on cross-origin
+  // requests: a foreign one is refused on every route, as Sec-Fetch-Site: cross-site is.
+  app.use('*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && c.req.header('sec-fetch-site') === undefined && !HEALTH_PATHS.has(c.req.path)) {
+      if (origin !== requestOrigin(c, proxies) && !allowedOrigins.has(origin)) return fail(c, 403, 'FORBIDDEN', 'Requests from other origins are refused.');
+    }
+    await next();
+  });
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
     draining ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ready', breaker: service.transport.breaker.state }),
@@ -141,7 +154,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
 
-    const ip = clientIp(c, config.trustProxy, options.clientAddress);
+    const ip = clientIp(c, proxies, options.clientAddress);
     const byIp = ipLimit.take(ip);
     if (!byIp.allowed) {
       logger.warn('rate limited', { scope: 'ip', ip });
@@ -178,7 +191,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   app.all('/api/cocalc/token/revoke', async (c) => {
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
-    const ip = clientIp(c, config.trustProxy, options.clientAddress);
+    const ip = clientIp(c, proxies, options.clientAddress);
     const byIp = ipLimit.take(ip);
     if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
     const who = await authenticate(c.req.raw);
@@ -204,20 +217,20 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     app.all('/api/demo/login', async (c) => {
       const refused = checkCsrf(c, config.allowSameSite);
       if (refused) return refused;
-      const byIp = loginIpLimit.take(clientIp(c, config.trustProxy, options.clientAddress));
+      const byIp = loginIpLimit.take(clientIp(c, proxies, options.clientAddress));
       if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many sign-ins from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
       const body = await readJsonBody(c);
       if ('error' in body) return body.error;
       const user = isPlainObject(body.value) ? body.value.user : undefined;
       if (!demo.isAllowed(user)) return fail(c, 400, 'BAD_REQUEST', `Unknown demo user; try one of: ${config.demoUsers.join(', ')}.`);
-      c.header('set-cookie', demo.loginCookie(user, isHttps(c, config.trustProxy)));
+      c.header('set-cookie', demo.loginCookie(user, isHttps(c, proxies)));
       return c.json({ user });
     });
     app.get('/api/demo/whoami', async (c) => c.json({ user: (await demo.authenticate(c.req.raw))?.userId ?? null }));
     app.all('/api/demo/logout', async (c) => {
       const refused = checkCsrf(c, config.allowSameSite, false);
       if (refused) return refused;
-      c.header('set-cookie', demo.logoutCookie(isHttps(c, config.trustProxy)));
+      c.header('set-cookie', demo.logoutCookie(isHttps(c, proxies)));
       return c.json({ user: null });
     });
   }
@@ -343,18 +356,38 @@ function fail(c: Context, status: number, code: ApiErrorCode, message: string, h
   return c.json({ error: { code, message } }, status as 400);
 }
 
-function clientIp(c: Context, trustProxy: boolean, custom?: (r: Request) => string | undefined): string {
-  if (trustProxy) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-    if (hops.length > 0) return hops[hops.length - 1]!;
-  }
-  const fromCustom = custom?.(c.req.raw);
-  if (fromCustom) return fromCustom;
+/** The socket peer's address under `@hono/node-server`, if there is one. */
+function peerAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress ?? 'unknown';
+  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress;
 }
 
-function isHttps(c: Context, trustProxy: boolean): boolean {
-  if (trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
+/**
+ * The client address for per-IP limits: the host's own `clientAddress` when given, else the
+ * socket peer, or what a trusted proxy says in `X-Forwarded-For` (never what a client says).
+ */
+function clientIp(c: Context, proxies: TrustedProxies, custom?: (r: Request) => string | undefined): string {
+  const fromCustom = custom?.(c.req.raw);
+  if (fromCustom) return fromCustom;
+  const peer = peerAddress(c);
+  return peer ? proxies.clientAddress(peer, c.req.header('x-forwarded-for')) : 'unknown';
+}
+
+/** Whether the browser reached us over https: the URL, or `X-Forwarded-Proto` from a trusted proxy. */
+function isHttps(c: Context, proxies: TrustedProxies): boolean {
+  if (proxies.trusts(peerAddress(c))) {
+    const proto = (c.req.header('x-forwarded-proto') ?? '').split(',').pop()?.trim().toLowerCase();
+    if (proto) return proto === 'https';
+  }
   return new URL(c.req.url).protocol === 'https:';
+}
+
+/** This request's own origin as the browser sees it: scheme (see {@link isHttps}) and `Host`. */
+function requestOrigin(c: Context, proxies: TrustedProxies): string {
+  const host = c.req.header('host') ?? new URL(c.req.url).host;
+  try {
+    return new URL(`${isHttps(c, proxies) ? 'https' : 'http'}://${host}`).origin; // normalises case and default ports
+  } catch {
+    return 'null';
+  }
 }
