@@ -14,7 +14,10 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       // Keys starting with ^ are regular expressions; a plain '/api' would also catch '/api-down'.
-      '^/api/': { target: backend, changeOrigin: false },
+      // xfwd: append the visitor's address to X-Forwarded-For (and set X-Forwarded-Proto/Host), so
+      // the backend, which trusts this proxy (COCALC_EMBED_TRUSTED_PROXIES=127.0.0.1 in
+      // `pnpm start`), gives each visitor their own per-IP bucket instead of one for everybody.
+      '^/api/': { target: backend, changeOrigin: false, xfwd: true },
       // "Backend down" in the failures page: a route to a port where nothing listens.
       '^/api-down/': { target: 'http://127.0.0.1:9', changeOrigin: false },
     },

@@ -61,6 +61,7 @@ commands.push({
     HOST: '127.0.0.1',
     COCALC_URL: realCocalc ?? EMULATOR_URL,
     COCALC_EMBED_DEMO_AUTH: process.env.COCALC_EMBED_DEMO_AUTH ?? '1',
+    COCALC_EMBED_TRUSTED_PROXIES: process.env.COCALC_EMBED_TRUSTED_PROXIES ?? '127.0.0.1', // the demo's Vite proxy
     // The production default (10 mints per user per minute, burst 5) is meant to stop scripted
     // abuse; one person clicking through the demo's pages and failure switches as alice passes it
     // within a minute and would meet RATE_LIMITED. The demo allows a person's pace, no more.

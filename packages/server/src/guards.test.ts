@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
+import { CircuitBreaker, isCircuitOpenError } from './circuit-breaker.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { RateLimiter } from './rate-limiter.js';
 import { SingleFlight } from './single-flight.js';
+import { UpstreamError } from './upstream-error.js';
 
 describe('RateLimiter', () => {
   it('allows the burst, then refuses with a Retry-After until the bucket refills', () => {
@@ -32,42 +33,62 @@ describe('RateLimiter', () => {
   });
 });
 
-describe('CircuitBreaker', () => {
-  it('opens after the threshold of consecutive failures and fails fast during the cool-down', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker({ threshold: 3, cooldownMs: 1000, now: () => now });
-    for (let i = 0; i < 3; i += 1) {
-      assert.equal(breaker.tryAcquire(), 0);
-      breaker.onFailure();
-    }
+describe('CircuitBreaker (cockatiel, exponential half-open back-off)', () => {
+  const failure = () => new UpstreamError('http', 'x', 'HTTP 500', { status: 500 });
+  const fail = (b: CircuitBreaker) => b.execute(() => Promise.reject(failure())).catch((e: unknown) => e);
+  const succeed = (b: CircuitBreaker) => b.execute(() => Promise.resolve('ok'));
+  beforeEach(() => mock.timers.enable({ apis: ['Date'], now: 0 }));
+  afterEach(() => mock.timers.reset());
+
+  it('opens after the threshold of consecutive failures and refuses without calling during the cool-down', async () => {
+    const breaker = new CircuitBreaker({ threshold: 3, cooldownMs: 1000 });
+    for (let i = 0; i < 3; i += 1) assert.ok((await fail(breaker)) instanceof UpstreamError);
     assert.equal(breaker.state, 'open');
-    assert.equal(breaker.tryAcquire(), 1000);
-    now = 400;
-    assert.equal(breaker.tryAcquire(), 600);
+    assert.equal(breaker.retryAfterMs, 1000);
+    let called = false;
+    await assert.rejects(breaker.execute(async () => (called = true)), (e) => isCircuitOpenError(e));
+    assert.equal(called, false);
+    mock.timers.tick(400);
+    assert.equal(breaker.retryAfterMs, 600);
   });
 
-  it('lets exactly one probe through when half-open; success closes, failure re-opens', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker({ threshold: 1, cooldownMs: 100, now: () => now });
-    breaker.tryAcquire();
-    breaker.onFailure();
-    now = 100;
-    assert.equal(breaker.tryAcquire(), 0, 'probe allowed');
-    assert.ok(breaker.tryAcquire() > 0, 'second caller refused while probing');
-    breaker.onFailure();
-    assert.equal(breaker.state, 'open');
-    now = 200;
-    assert.equal(breaker.tryAcquire(), 0);
-    breaker.onSuccess();
+  it('doubles the cool-down after each failed probe up to the maximum, and resets it after a success', async () => {
+    const breaker = new CircuitBreaker({ threshold: 1, cooldownMs: 2000, maxCooldownMs: 5000 });
+    const changes: string[] = [];
+    breaker.onStateChange((c) => changes.push(c.cooldownMs === undefined ? c.state : `${c.state} ${c.cooldownMs}`));
+    await fail(breaker);
+    assert.equal(breaker.retryAfterMs, 2000, 'first cool-down');
+    mock.timers.tick(2000);
+    await fail(breaker); // the probe fails
+    assert.equal(breaker.retryAfterMs, 4000, 'doubled');
+    mock.timers.tick(4000);
+    await fail(breaker);
+    assert.equal(breaker.retryAfterMs, 5000, 'capped at the maximum');
+    mock.timers.tick(5000);
+    assert.equal(await succeed(breaker), 'ok', 'a successful probe closes the circuit');
     assert.equal(breaker.state, 'closed');
-    assert.equal(breaker.tryAcquire(), 0);
+    await fail(breaker);
+    assert.equal(breaker.retryAfterMs, 2000, 'back to the first cool-down');
+    assert.deepEqual(changes, ['open 2000', 'half-open', 'open 4000', 'half-open', 'open 5000', 'half-open', 'closed', 'open 2000']);
   });
 
-  it('a success in between resets the consecutive count', () => {
+  it('an answer that is not a health failure (a semantic error) neither counts nor keeps it open', async () => {
+    const breaker = new CircuitBreaker({ threshold: 2, cooldownMs: 100 });
+    const semantic = () => breaker.execute(() => Promise.reject(new UpstreamError('semantic', 'x', 'refused'))).catch(() => undefined);
+    await fail(breaker);
+    await semantic();
+    await fail(breaker);
+    assert.equal(breaker.state, 'open', 'the semantic error did not reset the count');
+    mock.timers.tick(100);
+    await semantic();
+    assert.equal(breaker.state, 'closed', 'CoCalc answered the probe, so it is up');
+  });
+
+  it('a success in between resets the consecutive count', async () => {
     const breaker = new CircuitBreaker({ threshold: 2 });
-    breaker.onFailure();
-    breaker.onSuccess();
-    breaker.onFailure();
+    await fail(breaker);
+    await succeed(breaker);
+    await fail(breaker);
     assert.equal(breaker.state, 'closed');
   });
 });

@@ -21,7 +21,8 @@ describe('loadConfig', () => {
     assert.equal(config.rateUserPerMinute, 10);
     assert.equal(config.rateUserBurst, 5);
     assert.equal(config.breakerThreshold, 5);
-    assert.equal(config.breakerCooldownMs, 30_000);
+    assert.equal(config.breakerCooldownMs, 2_000);
+    assert.equal(config.breakerMaxCooldownMs, 30_000);
     assert.match(config.dataDir, /\/data$/);
   });
 

@@ -6,6 +6,7 @@ import { isValidUuid, normalizeCocalcUrl, type SignInEra } from '@cocalc-embed/p
 import type { ApiGeneration } from './cocalc-api.js';
 import { ConfigError } from './config-error.js';
 import type { LogLevel } from './logger.js';
+import { TrustedProxies } from './trusted-proxies.js';
 import type { ApiKeyAuth } from './upstream-transport.js';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,16 +69,30 @@ export interface ServerConfig {
   /** `COCALC_UPSTREAM_MAX_CONCURRENCY` (default 20) and `COCALC_UPSTREAM_MAX_QUEUE` (default 100). */
   readonly upstreamMaxConcurrency: number;
   readonly upstreamMaxQueue: number;
-  /** `COCALC_BREAKER_THRESHOLD` (default 5) and `COCALC_BREAKER_COOLDOWN_MS` (default 30000). */
+  /**
+   * `COCALC_BREAKER_THRESHOLD` (default 5 consecutive failures), `COCALC_BREAKER_COOLDOWN_MS`
+   * (first cool-down, default 2000) and `COCALC_BREAKER_MAX_COOLDOWN_MS` (default 30000): each
+   * failed probe doubles the cool-down up to the maximum; a success resets it.
+   */
   readonly breakerThreshold: number;
   readonly breakerCooldownMs: number;
+  readonly breakerMaxCooldownMs: number;
   /** `COCALC_EMBED_RATE_USER_PER_MIN` (10) / `_BURST` (5); `COCALC_EMBED_RATE_IP_PER_MIN` (60) / `_BURST` (30). */
   readonly rateUserPerMinute: number;
   readonly rateUserBurst: number;
   readonly rateIpPerMinute: number;
   readonly rateIpBurst: number;
-  /** `COCALC_EMBED_TRUST_PROXY=1`: take the client IP from the last `X-Forwarded-For` hop. */
-  readonly trustProxy: boolean;
+  /**
+   * `COCALC_EMBED_TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the reverse
+   * proxies in front of this backend (default none). Only a request whose socket peer is one of
+   * them has its `X-Forwarded-For` (client address) and `X-Forwarded-Proto` believed.
+   */
+  readonly trustedProxies: readonly string[];
+  /**
+   * `COCALC_EMBED_ALLOWED_ORIGINS`: comma-separated origins (`https://site.example`) whose pages may
+   * call the backend when the browser sends no `Sec-Fetch-Site`; the request's own origin always may.
+   */
+  readonly allowedOrigins: readonly string[];
   /** `COCALC_EMBED_ALLOW_SAME_SITE` (default 1): accept `Sec-Fetch-Site: same-site` as well as same-origin. */
   readonly allowSameSite: boolean;
   /** `COCALC_EMBED_PROJECT_START_TTL_SECONDS`: don't re-start a project within this window (default 600). */
@@ -171,6 +186,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const ttl = get('COCALC_TOKEN_TTL_SECONDS') === undefined ? null : int('COCALC_TOKEN_TTL_SECONDS', 43_200, 60, 7 * 86_400);
   const emailDomain = get('COCALC_EMBED_EMAIL_DOMAIN') ?? 'users.cocalc-embed.invalid';
   if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(emailDomain)) fail('COCALC_EMBED_EMAIL_DOMAIN', 'must be a domain name');
+  const trustedProxies = (get('COCALC_EMBED_TRUSTED_PROXIES') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const proxyProblem = trustedProxies.map((p) => TrustedProxies.problem(p)).find(Boolean);
+  if (proxyProblem) fail('COCALC_EMBED_TRUSTED_PROXIES', `must list IP addresses or CIDR ranges: ${proxyProblem}`);
+  // The old all-or-nothing switch believed X-Forwarded-For from any peer; refuse it rather than
+  // silently ignore it, so a deployment that relied on it learns what to set instead.
+  if (get('COCALC_EMBED_TRUST_PROXY') !== undefined) {
+    fail('COCALC_EMBED_TRUST_PROXY', 'is replaced by COCALC_EMBED_TRUSTED_PROXIES (the addresses of your reverse proxies)');
+  }
+  const allowedOrigins = (get('COCALC_EMBED_ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (allowedOrigins.some((o) => !isOrigin(o))) fail('COCALC_EMBED_ALLOWED_ORIGINS', 'must list origins like https://site.example (scheme, host, optional port; no path)');
   const logLevel = oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info');
 
   const config: ServerConfig = {
@@ -198,12 +223,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     upstreamMaxConcurrency: int('COCALC_UPSTREAM_MAX_CONCURRENCY', 20, 1, 1000),
     upstreamMaxQueue: int('COCALC_UPSTREAM_MAX_QUEUE', 100, 0, 100_000),
     breakerThreshold: int('COCALC_BREAKER_THRESHOLD', 5, 1, 1000),
-    breakerCooldownMs: int('COCALC_BREAKER_COOLDOWN_MS', 30_000, 100, 600_000),
+    breakerCooldownMs: int('COCALC_BREAKER_COOLDOWN_MS', 2_000, 100, 600_000),
+    breakerMaxCooldownMs: int('COCALC_BREAKER_MAX_COOLDOWN_MS', 30_000, 100, 3_600_000),
     rateUserPerMinute: int('COCALC_EMBED_RATE_USER_PER_MIN', 10, 1, 1_000_000),
     rateUserBurst: int('COCALC_EMBED_RATE_USER_BURST', 5, 1, 1_000_000),
     rateIpPerMinute: int('COCALC_EMBED_RATE_IP_PER_MIN', 60, 1, 10_000_000),
     rateIpBurst: int('COCALC_EMBED_RATE_IP_BURST', 30, 1, 10_000_000),
-    trustProxy: flag('COCALC_EMBED_TRUST_PROXY', false),
+    trustedProxies,
+    allowedOrigins,
     allowSameSite: flag('COCALC_EMBED_ALLOW_SAME_SITE', true),
     projectStartTtlSeconds: int('COCALC_EMBED_PROJECT_START_TTL_SECONDS', 600, 0, 86_400),
     emailDomain,
@@ -211,4 +238,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }

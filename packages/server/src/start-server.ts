@@ -18,9 +18,11 @@ export interface RunningServer {
   /** The Hono app behind it. */
   readonly app: TokenApp;
   /**
-   * Graceful shutdown (security-reference.md T17, D11, G11): `/readyz` turns 503 at once, the
-   * listener stops accepting, in-flight requests get up to the upstream timeout + 2 s to finish,
-   * then remaining connections are cut and the store is closed. Resolves `true` if it drained.
+   * Graceful shutdown (security-reference.md T17, D11, G11): `/readyz` turns 503 `draining` at
+   * once and every other new request gets 503 `SHUTTING_DOWN`, while the server keeps listening so
+   * health probes see that answer rather than a refused connection. When no request is in flight
+   * (or after the upstream timeout + 2 s) it stops listening, cuts what is left and closes the
+   * store. Resolves `true` if it drained.
    */
   close(): Promise<boolean>;
 }
@@ -46,18 +48,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close() {
       closing ??= (async () => {
         app.embed.startDraining();
+        const deadline = Date.now() + options.config.upstreamTimeoutMs + 2_000;
+        // Keep accepting while draining: new requests are answered 503 at once by the app.
+        let drained = await app.embed.waitIdle(deadline - Date.now());
         let closed = false;
         const done = new Promise<void>((resolve) => server.close(() => resolve())).then(() => {
           closed = true;
         });
         // server.close() stops accepting and waits for open connections. Keep-alive sockets go
         // idle after their last response; reap them as they do, until the drain deadline.
-        const deadline = Date.now() + options.config.upstreamTimeoutMs + 2_000;
         while (!closed && Date.now() < deadline) {
           if (app.embed.inFlight === 0) server.closeIdleConnections();
           await Promise.race([done, new Promise((r) => setTimeout(r, 50))]);
         }
-        const drained = closed;
+        drained &&= closed;
         if (!closed) {
           server.closeAllConnections();
           await done;

@@ -1,13 +1,16 @@
 import { PROJECT_NAME_PATTERN, TOKEN_REQUEST_HEADER, isAuthToken, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { ApiErrorCode } from './api-error-code.js';
 import { createDemoAuth, type Authenticate } from './demo-auth.js';
 import type { EmbedStore } from './embed-store.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RefusalSummary } from './refusal-summary.js';
 import { SqliteEmbedStore } from './sqlite-embed-store.js';
 import { TokenService } from './token-service.js';
+import { TrustedProxies } from './trusted-proxies.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** Options of {@link createTokenApp}. */
@@ -53,6 +56,8 @@ export interface TokenAppRuntime {
 export type TokenApp = Hono & { readonly embed: TokenAppRuntime };
 
 const MAX_BODY_BYTES = 8 * 1024;
+/** Answered normally while draining; everything else gets 503 `SHUTTING_DOWN`. */
+const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
 const ALLOWED_FIELDS = new Set(['path', 'project']);
 const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
@@ -77,6 +82,12 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   const authenticate: Authenticate = options.authenticate ?? demo?.authenticate ?? (async () => null);
   const userLimit = new RateLimiter({ perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
   const ipLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
+  // Sign-ins get buckets of their own (same setting): signing in must not eat the mint budget.
+  const loginIpLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
+
+  const proxies = new TrustedProxies(config.trustedProxies);
+  const allowedOrigins = new Set(config.allowedOrigins);
+  const refusals = new RefusalSummary({ logger, message: 'requests refused while CoCalc is unavailable' });
 
   let inFlight = 0;
   let draining = false;
@@ -103,17 +114,47 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     }
   });
 
+  // While draining, only health checks are answered normally: a load balancer keeps seeing
+  // /readyz say 503 "draining" (not "connection refused") until in-flight requests are done.
+  app.use('*', async (c, next) => {
+    if (draining && !HEALTH_PATHS.has(c.req.path)) {
+      return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
+    }
+    await next();
+  });
+
+  // Before any other work, on every route: count body bytes as they arrive and stop at the limit.
+  // A chunked body declares no length, so checking Content-Length alone let one request make the
+  // process buffer hundreds of MiB. Hono's middleware reads at most the limit; past it we answer
+  // 413 and close the connection, and the adapter discards (never buffers) what is still coming.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`, { connection: 'close' }),
+    }),
+  );
+
+  // Browsers without Fetch Metadata (no Sec-Fetch-Site) still send Origin on cross-origin
+  // requests: a foreign one is refused on every route, as Sec-Fetch-Site: cross-site is.
+  app.use('*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && c.req.header('sec-fetch-site') === undefined && !HEALTH_PATHS.has(c.req.path)) {
+      if (origin !== requestOrigin(c, proxies) && !allowedOrigins.has(origin)) return fail(c, 403, 'FORBIDDEN', 'Requests from other origins are refused.');
+    }
+    await next();
+  });
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
     draining ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ready', breaker: service.transport.breaker.state }),
   );
 
   app.all('/api/cocalc/token', async (c) => {
-    if (draining) return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
 
-    const ip = clientIp(c, config.trustProxy, options.clientAddress);
+    const ip = clientIp(c, proxies, options.clientAddress);
     const byIp = ipLimit.take(ip);
     if (!byIp.allowed) {
       logger.warn('rate limited', { scope: 'ip', ip });
@@ -140,7 +181,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       logger.info('minted token', { userId: who.userId, projectId: answer.projectId, ms: Date.now() - started });
       return c.json(answer, 200);
     } catch (error) {
-      return upstreamFailure(c, error, logger, who.userId);
+      return upstreamFailure(c, error, logger, refusals, who.userId);
     }
   });
 
@@ -148,10 +189,9 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   // bearer secret dies minutes after it was made (security-reference F5, G6). Only the user it was
   // minted for can revoke it, so revocations are bounded by mints; the IP limit still applies.
   app.all('/api/cocalc/token/revoke', async (c) => {
-    if (draining) return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
-    const ip = clientIp(c, config.trustProxy, options.clientAddress);
+    const ip = clientIp(c, proxies, options.clientAddress);
     const byIp = ipLimit.take(ip);
     if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
     const who = await authenticate(c.req.raw);
@@ -169,7 +209,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       logger.info('token revoke', { userId: who.userId, revoked });
       return c.json({ revoked }, 200);
     } catch (error) {
-      return upstreamFailure(c, error, logger, who.userId);
+      return upstreamFailure(c, error, logger, refusals, who.userId);
     }
   });
 
@@ -177,18 +217,20 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     app.all('/api/demo/login', async (c) => {
       const refused = checkCsrf(c, config.allowSameSite);
       if (refused) return refused;
+      const byIp = loginIpLimit.take(clientIp(c, proxies, options.clientAddress));
+      if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many sign-ins from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
       const body = await readJsonBody(c);
       if ('error' in body) return body.error;
       const user = isPlainObject(body.value) ? body.value.user : undefined;
       if (!demo.isAllowed(user)) return fail(c, 400, 'BAD_REQUEST', `Unknown demo user; try one of: ${config.demoUsers.join(', ')}.`);
-      c.header('set-cookie', demo.loginCookie(user, isHttps(c, config.trustProxy)));
+      c.header('set-cookie', demo.loginCookie(user, isHttps(c, proxies)));
       return c.json({ user });
     });
     app.get('/api/demo/whoami', async (c) => c.json({ user: (await demo.authenticate(c.req.raw))?.userId ?? null }));
     app.all('/api/demo/logout', async (c) => {
       const refused = checkCsrf(c, config.allowSameSite, false);
       if (refused) return refused;
-      c.header('set-cookie', demo.logoutCookie(isHttps(c, config.trustProxy)));
+      c.header('set-cookie', demo.logoutCookie(isHttps(c, proxies)));
       return c.json({ user: null });
     });
   }
@@ -222,6 +264,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       });
     },
     async close() {
+      refusals.stop();
       if (ownsStore) await store.close();
     },
   };
@@ -246,16 +289,14 @@ function checkCsrf(c: Context, allowSameSite: boolean, needsJson = true): Respon
   return undefined;
 }
 
+/** Parses the body, which the body-limit middleware has already bounded to {@link MAX_BODY_BYTES}. */
 async function readJsonBody(c: Context): Promise<{ value: unknown } | { error: Response }> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) return { error: fail(c, 413, 'PAYLOAD_TOO_LARGE', 'The body is too large.') };
   let text: string;
   try {
     text = await c.req.text();
   } catch {
     return { error: fail(c, 400, 'BAD_REQUEST', 'The body could not be read.') };
   }
-  if (text.length > MAX_BODY_BYTES) return { error: fail(c, 413, 'PAYLOAD_TOO_LARGE', 'The body is too large.') };
   try {
     return { value: JSON.parse(text) };
   } catch {
@@ -282,12 +323,14 @@ function validateTokenRequest(value: unknown): { path: string; project: string |
   return { path: value.path as string, project: value.project as string | undefined };
 }
 
-function upstreamFailure(c: Context, error: unknown, logger: Logger, userId: string): Response {
+function upstreamFailure(c: Context, error: unknown, logger: Logger, refusals: RefusalSummary, userId: string): Response {
   if (!(error instanceof UpstreamError)) {
     logger.error('mint failed', { userId, error });
     return fail(c, 500, 'INTERNAL', 'Internal error.');
   }
-  logger.warn('upstream failure', {
+  // We did not even call CoCalc (breaker open, queue full): counted, not logged one by one.
+  if (error.kind === 'unavailable') refusals.record(error.message);
+  else logger.warn('upstream failure', {
     userId,
     endpoint: error.endpoint,
     kind: error.kind,
@@ -313,18 +356,38 @@ function fail(c: Context, status: number, code: ApiErrorCode, message: string, h
   return c.json({ error: { code, message } }, status as 400);
 }
 
-function clientIp(c: Context, trustProxy: boolean, custom?: (r: Request) => string | undefined): string {
-  if (trustProxy) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-    if (hops.length > 0) return hops[hops.length - 1]!;
-  }
-  const fromCustom = custom?.(c.req.raw);
-  if (fromCustom) return fromCustom;
+/** The socket peer's address under `@hono/node-server`, if there is one. */
+function peerAddress(c: Context): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress ?? 'unknown';
+  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress;
 }
 
-function isHttps(c: Context, trustProxy: boolean): boolean {
-  if (trustProxy && c.req.header('x-forwarded-proto') === 'https') return true;
+/**
+ * The client address for per-IP limits: the host's own `clientAddress` when given, else the
+ * socket peer, or what a trusted proxy says in `X-Forwarded-For` (never what a client says).
+ */
+function clientIp(c: Context, proxies: TrustedProxies, custom?: (r: Request) => string | undefined): string {
+  const fromCustom = custom?.(c.req.raw);
+  if (fromCustom) return fromCustom;
+  const peer = peerAddress(c);
+  return peer ? proxies.clientAddress(peer, c.req.header('x-forwarded-for')) : 'unknown';
+}
+
+/** Whether the browser reached us over https: the URL, or `X-Forwarded-Proto` from a trusted proxy. */
+function isHttps(c: Context, proxies: TrustedProxies): boolean {
+  if (proxies.trusts(peerAddress(c))) {
+    const proto = (c.req.header('x-forwarded-proto') ?? '').split(',').pop()?.trim().toLowerCase();
+    if (proto) return proto === 'https';
+  }
   return new URL(c.req.url).protocol === 'https:';
+}
+
+/** This request's own origin as the browser sees it: scheme (see {@link isHttps}) and `Host`. */
+function requestOrigin(c: Context, proxies: TrustedProxies): string {
+  const host = c.req.header('host') ?? new URL(c.req.url).host;
+  try {
+    return new URL(`${isHttps(c, proxies) ? 'https' : 'http'}://${host}`).origin; // normalises case and default ports
+  } catch {
+    return 'null';
+  }
 }

@@ -63,7 +63,7 @@ export class TokenService {
       apiKey: this.config.apiKey,
       auth: this.config.apiKeyAuth,
       timeoutMs: this.config.upstreamTimeoutMs,
-      breaker: new CircuitBreaker({ threshold: this.config.breakerThreshold, cooldownMs: this.config.breakerCooldownMs, now: this.now }),
+      breaker: new CircuitBreaker({ threshold: this.config.breakerThreshold, cooldownMs: this.config.breakerCooldownMs, maxCooldownMs: this.config.breakerMaxCooldownMs }),
       limiter: new ConcurrencyLimiter(this.config.upstreamMaxConcurrency, this.config.upstreamMaxQueue),
       fetch: options.fetch,
       logger: this.logger,

@@ -31,7 +31,11 @@ export class UpstreamError extends Error {
   readonly endpoint: string;
   /** HTTP status when there was one. */
   readonly status: number | undefined;
-  /** CoCalc's own error string for semantic errors (bounded); for logs, never for clients. */
+  /**
+   * CoCalc's own error string for semantic errors; for logs, never for clients. Kept up to 8 KiB
+   * here: the logger cuts it to length only after redacting secrets, so a cut cannot leave part of
+   * a password that CoCalc quoted back.
+   */
   readonly upstreamMessage: string | undefined;
   /** For `unavailable`: when to try again, in ms. */
   readonly retryAfterMs: number | undefined;
@@ -47,7 +51,7 @@ export class UpstreamError extends Error {
     this.kind = kind;
     this.endpoint = endpoint;
     this.status = extra.status;
-    this.upstreamMessage = extra.upstreamMessage?.slice(0, 300);
+    this.upstreamMessage = extra.upstreamMessage?.slice(0, 8192);
     this.retryAfterMs = extra.retryAfterMs;
   }
 

@@ -1,6 +1,6 @@
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, isCircuitOpenError } from './circuit-breaker.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import { silentLogger, type Logger } from './logger.js';
+import { passwordFieldValues, silentLogger, type Logger } from './logger.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** How the API key travels: HTTP Basic user with an empty password (CoCalc's classic form) or Bearer. */
@@ -16,7 +16,7 @@ export interface UpstreamTransportOptions {
   auth?: ApiKeyAuth;
   /** Per-attempt timeout; default 10 s (below CoCalc's own 15 s hub timeout, security-reference.md T16). */
   timeoutMs?: number;
-  /** Shared breaker; default a fresh one (5 failures, 30 s). */
+  /** Shared breaker; default a fresh one (5 failures, 2 s first cool-down doubling up to 30 s). */
   breaker?: CircuitBreaker;
   /** Shared concurrency cap; default 20 at once, 100 waiting (G8). */
   limiter?: ConcurrencyLimiter;
@@ -72,6 +72,13 @@ export class UpstreamTransport {
     this.limiter = options.limiter ?? new ConcurrencyLimiter(20, 100);
     this.fetchFn = options.fetch ?? fetch;
     this.logger = options.logger ?? silentLogger;
+    // State changes are what an operator needs during an outage: one line each, never one per
+    // refused request (those are summarised by the token app).
+    this.breaker.onStateChange((change) => {
+      if (change.state === 'open') this.logger.warn('circuit breaker open: refusing CoCalc calls', { cocalcUrl: this.cocalcUrl, cooldownMs: change.cooldownMs });
+      else if (change.state === 'half-open') this.logger.info('circuit breaker half-open: probing CoCalc', { cocalcUrl: this.cocalcUrl });
+      else this.logger.info('circuit breaker closed: CoCalc answers again', { cocalcUrl: this.cocalcUrl });
+    });
   }
 
   /**
@@ -79,17 +86,15 @@ export class UpstreamTransport {
    * decides what a 4xx `{error}` means); throws {@link UpstreamError} for everything else.
    */
   async post(endpoint: string, path: string, body: Record<string, unknown>, options: PostOptions = {}): Promise<UpstreamAnswer> {
-    const wait = this.breaker.tryAcquire();
-    if (wait > 0) {
-      throw new UpstreamError('unavailable', endpoint, 'CoCalc is failing; the circuit breaker is open', { retryAfterMs: wait });
-    }
+    // Whatever password we send (a generated one, or a stored one when minting with it) is
+    // registered with the log redaction first: CoCalc may quote the request in its error text.
+    for (const secret of passwordFieldValues(body)) this.logger.addSecret(secret);
     try {
-      const answer = await this.attemptWithRetry(endpoint, path, body, options);
-      this.breaker.onSuccess();
-      return answer;
+      return await this.breaker.execute(() => this.attemptWithRetry(endpoint, path, body, options));
     } catch (error) {
-      if (error instanceof UpstreamError && error.countsAsFailure) this.breaker.onFailure();
-      else this.breaker.onNeutral();
+      if (isCircuitOpenError(error)) {
+        throw new UpstreamError('unavailable', endpoint, 'CoCalc is failing; the circuit breaker is open', { retryAfterMs: this.breaker.retryAfterMs });
+      }
       throw error;
     }
   }

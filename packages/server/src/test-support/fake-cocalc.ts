@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
  * How the fake answers every API call. The emulator's `upstream` control covers `ok`, `500`,
  * `html`, `slow` and `reset`; the rest exist only here because tests need them and the emulator
  * cannot do them: `error200` (HTTP 200 with CoCalc's error shape), `badtoken` (a malformed token),
- * `reset-once` (one connection reset, then healthy).
+ * `reset-once` (one connection reset, then healthy), `echo-error` (an error quoting the whole request
+ * body, passwords included, as old CoCalc's argument checks did; `echoPadding` characters come first).
  */
-export type FakeMode = 'ok' | '500' | 'html' | 'slow' | 'reset' | 'error200' | 'badtoken' | 'reset-once';
+export type FakeMode = 'ok' | '500' | 'html' | 'slow' | 'reset' | 'error200' | 'badtoken' | 'reset-once' | 'echo-error';
 
 /** A recorded API call. */
 export interface FakeCall {
@@ -25,6 +26,8 @@ export interface FakeCocalc {
   readonly calls: FakeCall[];
   mode: FakeMode;
   latencyMs: number;
+  /** Characters of filler before the quoted body in `echo-error` answers. */
+  echoPadding: number;
   /** Accounts, projects (with collaborators, files, state) and tokens it knows. */
   readonly state: {
     accounts: Map<string, { password: string; email: string }>;
@@ -46,6 +49,7 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
     calls,
     mode: 'ok' as FakeMode,
     latencyMs: options.latencyMs ?? 0,
+    echoPadding: 0,
     state,
     close: async () => {},
   };
@@ -97,16 +101,21 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
       const event = path.slice('/api/v1/'.length);
       const id = typeof body.id === 'string' ? body.id : randomUUID();
       if (fake.mode === 'error200') return json(200, { event: 'error', id, error: `something failed ${apiKey}` });
+      if (fake.mode === 'echo-error') return json(200, { event: 'error', id, error: echo(body) });
       return json(200, { id, ...v1(event, body, state, fake.mode) });
     }
     if (generation === 'modern' && (path.startsWith('/api/v2/') || path.startsWith('/api/conat/'))) {
       if (key !== apiKey) return json(200, { error: 'invalid api key' });
       if (fake.mode === 'error200') return json(200, { error: `something failed ${apiKey}` });
+      if (fake.mode === 'echo-error') return json(200, { error: echo(body) });
       return json(200, modern(path, body, state, fake.mode));
     }
     res.writeHead(404, { 'content-type': 'text/html' });
     res.end('<html>Not found</html>');
   };
+
+  const echo = (body: Record<string, unknown>) =>
+    `misc.defaults -- TypeError: ${'x'.repeat(fake.echoPadding)} got (obj1=${JSON.stringify(body)}, obj2={})`;
 
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
