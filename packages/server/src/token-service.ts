@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { Provisioner } from './provisioner.js';
 import { SingleFlight } from './single-flight.js';
 import { readTemplateFolder, type TemplateSource } from './template-source.js';
+import { UpstreamError } from './upstream-error.js';
 import { UpstreamTransport } from './upstream-transport.js';
 
 /** Options of {@link TokenService}. */
@@ -82,7 +83,9 @@ export class TokenService {
 
   /**
    * The CoCalc API client: the configured generation, or the detected one. Detection is cached
-   * once it succeeds; a failed detection is forgotten so the next request tries again.
+   * for the life of the process once it succeeds; a failed detection is forgotten so the next
+   * request tries again, and so is a success once CoCalc answers 404 on a route the client relies
+   * on (the server was upgraded or replaced: see {@link forgetApiIfGone}).
    */
   api(): Promise<CocalcApi> {
     if (!this.apiPromise) {
@@ -128,7 +131,10 @@ export class TokenService {
     const [mint, signIn] = await Promise.all([
       this.mintFlight.run(`${userId}\u0000${projectKey}`, () => this.mintUpstream(userId, projectKey)),
       this.signInEra(),
-    ]);
+    ]).catch((error: unknown) => {
+      this.forgetApiIfGone(error);
+      throw error;
+    });
     const now = this.now();
     this.remember(mint.token, userId, mint.expiresAtMs);
     return {
@@ -153,9 +159,26 @@ export class TokenService {
     const entry = this.minted.get(digest);
     if (!entry || entry.userId !== userId || entry.expiresAtMs <= this.now()) return false;
     const api = await this.api();
-    const revoked = await api.revokeAuthToken(token);
+    const revoked = await api.revokeAuthToken(token).catch((error: unknown) => {
+      this.forgetApiIfGone(error);
+      throw error;
+    });
     if (revoked) this.minted.delete(digest);
     return revoked;
+  }
+
+  /**
+   * A detected generation is trusted until CoCalc answers HTTP 404 on one of its routes: the
+   * clear sign that the server changed under us (v1 removed by an upgrade, a conat bridge gone by
+   * a downgrade). The failing request still fails; the next one detects again. Every other
+   * failure keeps the cached answer: a slow or broken server says nothing about its API.
+   */
+  private forgetApiIfGone(error: unknown): void {
+    if (this.config.api !== 'auto' || !this.apiPromise) return;
+    if (!(error instanceof UpstreamError) || error.kind !== 'http' || error.status !== 404) return;
+    this.logger.warn('CoCalc answered 404 on an API route: detecting its API again', { endpoint: error.endpoint, generation: this.generation });
+    this.apiPromise = undefined;
+    this.generation = undefined;
   }
 
   private remember(token: string, userId: string, expiresAtMs: number): void {
