@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseTokenResponse } from '@cocalc-embed/protocol';
 import { detectApiGeneration } from './detect-api-generation.js';
 import { startFakeCocalc, type FakeCocalc } from './test-support/fake-cocalc.js';
 import { startHarness, type Harness } from './test-support/harness.js';
+import { mintReady } from './test-support/mint-ready.js';
 import { startTestEmulator } from './test-support/upstream.js';
 import { UpstreamError } from './upstream-error.js';
 import { UpstreamTransport } from './upstream-transport.js';
@@ -148,21 +148,6 @@ describe('the token backend caches the detected generation', () => {
     assert.ok(h.logs.some((l) => l.includes('detecting its API again')));
   });
 });
-
-/** Mints through the endpoint, following a `202 provisioning` answer until the token is there. */
-async function mintReady(h: Harness, cookie: string) {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const res = await h.mint(cookie, { path: 'intro.ipynb' });
-    if (res.status === 202) {
-      await res.body?.cancel();
-      await new Promise((r) => setTimeout(r, 100));
-      continue;
-    }
-    assert.equal(res.status, 200, await res.clone().text());
-    return parseTokenResponse(await res.json());
-  }
-  throw new Error('still provisioning after 50 polls');
-}
 
 /** A plain HTTP forwarder to `target()`, recording each path: lets a test watch or swap the upstream. */
 async function startForwarder(target: () => string, seen: string[]): Promise<{ url: string; close(): Promise<void> }> {

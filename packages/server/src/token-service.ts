@@ -11,6 +11,7 @@ import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Provisioner } from './provisioner.js';
 import { SingleFlight } from './single-flight.js';
+import { grantSeconds, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
 import { readTemplateFolder, type TemplateSource } from './template-source.js';
 import { UpstreamError } from './upstream-error.js';
 import { UpstreamTransport } from './upstream-transport.js';
@@ -27,7 +28,10 @@ export interface TokenServiceOptions {
 /** What one upstream mint produced; shared by every request that joined the same flight. */
 interface Mint {
   readonly token: string;
-  readonly expiresAtMs: number;
+  /** When the upstream call began: CoCalc set the token's expiry no earlier than that. */
+  readonly mintedAtMs: number;
+  /** When CoCalc stops accepting the token itself (not the session it gives: see grantSeconds). */
+  readonly tokenExpiresAtMs: number;
   readonly projectId: string;
 }
 
@@ -136,11 +140,13 @@ export class TokenService {
       throw error;
     });
     const now = this.now();
-    this.remember(mint.token, userId, mint.expiresAtMs);
+    // Revocation matters as long as CoCalc accepts the token; renewal follows the session it gives.
+    this.remember(mint.token, userId, mint.tokenExpiresAtMs);
+    const expiresAtMs = mint.mintedAtMs + grantSeconds((mint.tokenExpiresAtMs - mint.mintedAtMs) / 1000, signIn) * 1000;
     return {
       token: mint.token,
-      expiresAt: new Date(mint.expiresAtMs).toISOString(),
-      expiresIn: Math.max(0, Math.floor((mint.expiresAtMs - now) / 1000)),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      expiresIn: Math.max(0, Math.floor((expiresAtMs - now) / 1000)),
       cocalcUrl: this.config.cocalcUrl,
       projectId: mint.projectId,
       path,
@@ -203,9 +209,9 @@ export class TokenService {
     const startedBefore = this.now();
     // Start and mint in parallel: the token is only handed out if the start worked too.
     const [token] = await Promise.all([api.mintAuthToken(account.accountId, password), this.provisioner.ensureStarted(project)]);
-    const ttl = this.config.tokenTtlSeconds ?? (api.generation === 'v1' ? 12 * 3600 : 24 * 3600);
+    const ttl = this.config.tokenTtlSeconds ?? TOKEN_TTL_SECONDS[api.generation];
     // Count the lifetime from before the call: CoCalc set its expiry no earlier than that.
-    return { token, expiresAtMs: startedBefore + ttl * 1000, projectId: project.projectId };
+    return { token, mintedAtMs: startedBefore, tokenExpiresAtMs: startedBefore + ttl * 1000, projectId: project.projectId };
   }
 }
 
