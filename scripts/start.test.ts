@@ -157,6 +157,10 @@ describe('pnpm start against a real CoCalc (an HTTPS emulator, modern generation
       assert.match(out, /iframe_comm_hosts\s+= localhost\n/);
       assert.match(out, new RegExp(`dns\\s+= localhost:${new URL(cocalc.url).port}\\n`));
       assert.match(out, /must be on the same site as CoCalc/);
+      // It read the stand-in's /customize: set up right, so nothing to fix.
+      assert.match(out, /ok {2}iframe_comm_hosts is localhost: admits https:\/\/localhost\n/);
+      assert.match(out, new RegExp(`ok {2}dns is localhost:${new URL(cocalc.url).port}\\n`));
+      assert.ok(!out.includes('FIX'), out);
       assert.match(out, /frame-ancestors https:\/\/localhost:\d+/);
       assert.match(out, /DEMO_PORT=\d+: CoCalc's kiosk bridge answers only pages on the default https port \(443\)/);
       assert.ok(!out.includes(cocalc.apiKey), 'the API key is never printed');

@@ -23,6 +23,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import concurrently from 'concurrently';
 import { localCertificate, type LocalCertificate } from './local-certificate.js';
+import { checkSiteSettings, type SettingCheck } from './site-settings-check.js';
 import { planStart, type StartPlan } from './start-plan.js';
 
 const plan = planStart(process.env);
@@ -102,6 +103,7 @@ commands.push({
   prefixColor: 'green',
 });
 
+const siteChecks = plan.mode === 'real' ? await readSiteSettings(plan) : undefined;
 console.log(banner(plan).join('\n'));
 
 const { result } = concurrently(commands, { killOthersOn: ['failure', 'success'], prefix: 'name', restartTries: 0 });
@@ -125,10 +127,25 @@ function banner(p: StartPlan): string[] {
   const width = Math.max(...p.operatorSettings.map((s) => s.name.length));
   for (const s of p.operatorSettings) lines.push(`    ${s.name.padEnd(width)} = ${s.value}`, `    ${''.padEnd(width)}   (${s.why})`);
   lines.push('  and a reverse proxy in front of CoCalc, if any, must let the page frame it', `  (Content-Security-Policy: frame-ancestors ${new URL(p.demoUrl).origin}).`);
+  lines.push('', `  What ${p.cocalcUrl}/customize says now:`);
+  for (const c of siteChecks ?? []) lines.push(`    ${c.ok === undefined ? '?' : c.ok ? 'ok ' : 'FIX'} ${c.name} ${c.detail}`);
   lines.push('');
   for (const note of p.notes) lines.push(`  note: ${note}`);
   lines.push(`  open ${p.demoUrl} in a browser once the services are up (Ctrl-C stops them all)`, '');
   return lines;
+}
+
+/** CoCalc's published site settings, checked against the plan; a failure to read them is one line, never fatal. */
+async function readSiteSettings(p: StartPlan): Promise<SettingCheck[]> {
+  try {
+    const res = await fetch(`${p.cocalcUrl}/customize`, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return checkSiteSettings(p, await res.json());
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause ?? '') ? ': Node does not trust its certificate, set NODE_EXTRA_CA_CERTS' : '';
+    return [{ name: 'site settings', ok: undefined, detail: `could not be read (${cause ?? (error as Error).message})${hint}` }];
+  }
 }
 
 /** Fails early, with the fixes, when the demo's port cannot be bound (443 needs privileges). */
