@@ -30,7 +30,7 @@ export default defineConfig({
   },
   projects: [
     {
-      // The demo exactly as `pnpm start` serves it: emulator on localhost:5180, backend on
+      // The demo exactly as `pnpm start` serves it: emulator (modern generation) on localhost:5180, backend on
       // 127.0.0.1:8787, Vite on localhost:5173 — page and kiosk on different origins of one site.
       name: 'demo',
       testIgnore: /strict\//,

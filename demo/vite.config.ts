@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -6,12 +7,22 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 // The backend is same-origin for the page through this proxy, as it is in production behind one
 // reverse proxy: the token endpoint needs no CORS and keeps its Sec-Fetch-Site: same-origin check.
 const backend = process.env.VITE_BACKEND_URL || 'http://127.0.0.1:8787';
+// `pnpm start` against a real CoCalc serves the demo over HTTPS (CoCalc answers no http page) at a
+// host on CoCalc's site, on port 443 by default; it passes the certificate it made and the host.
+const port = Number(process.env.DEMO_PORT || 5173);
+const keyFile = process.env.DEMO_HTTPS_KEY_FILE;
+const certFile = process.env.DEMO_HTTPS_CERT_FILE;
+const https = keyFile && certFile ? { key: readFileSync(keyFile), cert: readFileSync(certFile) } : undefined;
+// Vite refuses requests whose Host is not localhost unless listed (DNS-rebinding protection).
+const allowedHosts = process.env.DEMO_HOST ? [process.env.DEMO_HOST] : undefined;
 
 export default defineConfig({
   server: {
     host: '127.0.0.1',
-    port: 5173,
+    port,
     strictPort: true,
+    https,
+    allowedHosts,
     proxy: {
       // Keys starting with ^ are regular expressions; a plain '/api' would also catch '/api-down'.
       // xfwd: append the visitor's address to X-Forwarded-For (and set X-Forwarded-Proto/Host), so

@@ -11,10 +11,10 @@
  * The two names are one site (example.test), as a working deployment must be. Chromium maps them
  * to the loopback addresses with --host-resolver-rules (playwright.config.ts); Node cannot resolve
  * them, so the backend reaches CoCalc through a fetch that dials 127.0.0.2 with the right SNI.
- * The certificate is made with openssl at test time.
+ * The certificate is made with openssl at test time (scripts/local-certificate.ts, as `pnpm start`
+ * does for the demo against a real CoCalc).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest, createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { getRequestListener } from '@hono/node-server';
 import { build } from 'esbuild';
 import { startEmulator, type RunningEmulator } from '@cocalc-embed/emulator';
 import { createTokenApp, loadConfig } from '@cocalc-embed/server';
+import { localCertificate } from '../../scripts/local-certificate.js';
 
 export const HOST_ORIGIN = 'https://learn.example.test';
 export const OTHER_ORIGIN = 'https://other.example.test';
@@ -41,13 +42,12 @@ export interface StrictDeployment {
  */
 export async function startStrictDeployment(generation: 'classic' | 'modern' = 'modern'): Promise<StrictDeployment> {
   const dir = mkdtempSync(join(tmpdir(), 'cocalc-embed-strict-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    '-days', '2', '-subj', '/CN=example.test',
-    '-addext', 'subjectAltName=DNS:learn.example.test,DNS:other.example.test,DNS:cocalc.example.test',
-  ], { stdio: 'ignore' });
-  const key = readFileSync(join(dir, 'key.pem'));
-  const cert = readFileSync(join(dir, 'cert.pem'));
+  const { key, cert } = localCertificate({
+    dir,
+    names: ['learn.example.test', 'other.example.test', 'cocalc.example.test'],
+    days: 2,
+    reuse: false,
+  });
 
   const emulator = await startEmulator({
     host: '127.0.0.2',

@@ -19,8 +19,11 @@ test.afterEach(async () => {
   await resetEmulatorControls();
 });
 
-test('the backend mints a token and the kiosk iframe loads CoCalc\'s own URL with it', async ({ page }) => {
+test('the backend mints a token, the kiosk signs in through /auth/impersonate and then loads CoCalc\'s own kiosk URL', async ({ page }) => {
+  // `pnpm start` plays the CoCalc users run today (modern generation); the strict project covers
+  // the classic one (?auth_token= on the kiosk URL).
   const tokenResponse = page.waitForResponse((r) => r.url().endsWith('/api/cocalc/token'));
+  const impersonate = page.waitForRequest((r) => r.url().startsWith(`${KIOSK}/auth/impersonate?auth_token=`));
   const kioskRequest = page.waitForRequest((r) => r.url().startsWith(`${KIOSK}/projects/`));
   await page.goto('/');
 
@@ -29,21 +32,21 @@ test('the backend mints a token and the kiosk iframe loads CoCalc\'s own URL wit
   expect(response.headers()['cache-control']).toContain('no-store');
   const body = (await response.json()) as Record<string, unknown>;
   expect(body.token).toMatch(/^[A-Za-z0-9]{24}$/);
-  expect(body).toMatchObject({ cocalcUrl: KIOSK, path: 'intro.ipynb', signIn: 'url' });
+  expect(body).toMatchObject({ cocalcUrl: KIOSK, path: 'intro.ipynb', signIn: 'impersonate' });
   expect(body.projectId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  // The session the sign-in gives (12 h), not the token's own 24 h.
+  expect(body.expiresIn).toBeGreaterThan(12 * 3600 - 60);
+  expect(body.expiresIn).toBeLessThanOrEqual(12 * 3600);
 
-  // Exactly the API guide's form: project file URL, token, empty session, kiosk flag.
-  expect((await kioskRequest).url()).toBe(
-    `${KIOSK}/projects/${body.projectId}/files/intro.ipynb?auth_token=${body.token}&session=&fullscreen=kiosk`,
-  );
+  expect((await impersonate).url()).toBe(`${KIOSK}/auth/impersonate?auth_token=${body.token}`);
+  // CoCalc's own kiosk URL form, with no token in it.
+  expect((await kioskRequest).url()).toBe(`${KIOSK}/projects/${body.projectId}/files/intro.ipynb?session=&fullscreen=kiosk`);
 
   const nb = page.locator('cocalc-notebook#nb');
   await expect(nb).toHaveJSProperty('state', 'ready');
   const kiosk = page.frameLocator('cocalc-notebook#nb iframe');
   await expect(kiosk.getByRole('heading', { name: 'Introduction to data with Python' })).toBeVisible();
-  // CoCalc strips the token from its own address once it has signed in.
-  const frame = page.frames().find((f) => f.url().startsWith(`${KIOSK}/projects/`));
-  expect(frame?.url()).not.toContain('auth_token');
+  expect(page.frames().map((f) => f.url()).join(' ')).not.toContain('auth_token');
 });
 
 test('host buttons open, query and close files with CoCalc\'s open/status/closeall messages', async ({ page }) => {

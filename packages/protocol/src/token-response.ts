@@ -33,9 +33,12 @@ export interface TokenRequest {
 export interface TokenResponse {
   /** CoCalc auth token: a bearer secret, never logged or put in an attribute. */
   readonly token: string;
-  /** When CoCalc will stop accepting the token (ISO 8601, server clock). */
+  /**
+   * When the CoCalc sign-in this token gives ends (ISO 8601, server clock): the earlier of the
+   * token's own expiry and the end of the session CoCalc creates on sign-in (12 h in both eras).
+   */
   readonly expiresAt: string;
-  /** Seconds the token stays valid from when the response was sent; immune to client clock skew. */
+  /** Seconds that sign-in lasts from when the response was sent; immune to client clock skew. */
   readonly expiresIn: number;
   /** CoCalc base URL (with base path if any). */
   readonly cocalcUrl: string;

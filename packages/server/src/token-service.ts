@@ -11,7 +11,9 @@ import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { Provisioner } from './provisioner.js';
 import { SingleFlight } from './single-flight.js';
+import { grantSeconds, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
 import { readTemplateFolder, type TemplateSource } from './template-source.js';
+import { UpstreamError } from './upstream-error.js';
 import { UpstreamTransport } from './upstream-transport.js';
 
 /** Options of {@link TokenService}. */
@@ -26,7 +28,10 @@ export interface TokenServiceOptions {
 /** What one upstream mint produced; shared by every request that joined the same flight. */
 interface Mint {
   readonly token: string;
-  readonly expiresAtMs: number;
+  /** When the upstream call began: CoCalc set the token's expiry no earlier than that. */
+  readonly mintedAtMs: number;
+  /** When CoCalc stops accepting the token itself (not the session it gives: see grantSeconds). */
+  readonly tokenExpiresAtMs: number;
   readonly projectId: string;
 }
 
@@ -82,7 +87,9 @@ export class TokenService {
 
   /**
    * The CoCalc API client: the configured generation, or the detected one. Detection is cached
-   * once it succeeds; a failed detection is forgotten so the next request tries again.
+   * for the life of the process once it succeeds; a failed detection is forgotten so the next
+   * request tries again, and so is a success once CoCalc answers 404 on a route the client relies
+   * on (the server was upgraded or replaced: see {@link forgetApiIfGone}).
    */
   api(): Promise<CocalcApi> {
     if (!this.apiPromise) {
@@ -128,13 +135,18 @@ export class TokenService {
     const [mint, signIn] = await Promise.all([
       this.mintFlight.run(`${userId}\u0000${projectKey}`, () => this.mintUpstream(userId, projectKey)),
       this.signInEra(),
-    ]);
+    ]).catch((error: unknown) => {
+      this.forgetApiIfGone(error);
+      throw error;
+    });
     const now = this.now();
-    this.remember(mint.token, userId, mint.expiresAtMs);
+    // Revocation matters as long as CoCalc accepts the token; renewal follows the session it gives.
+    this.remember(mint.token, userId, mint.tokenExpiresAtMs);
+    const expiresAtMs = mint.mintedAtMs + grantSeconds((mint.tokenExpiresAtMs - mint.mintedAtMs) / 1000, signIn) * 1000;
     return {
       token: mint.token,
-      expiresAt: new Date(mint.expiresAtMs).toISOString(),
-      expiresIn: Math.max(0, Math.floor((mint.expiresAtMs - now) / 1000)),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      expiresIn: Math.max(0, Math.floor((expiresAtMs - now) / 1000)),
       cocalcUrl: this.config.cocalcUrl,
       projectId: mint.projectId,
       path,
@@ -153,9 +165,26 @@ export class TokenService {
     const entry = this.minted.get(digest);
     if (!entry || entry.userId !== userId || entry.expiresAtMs <= this.now()) return false;
     const api = await this.api();
-    const revoked = await api.revokeAuthToken(token);
+    const revoked = await api.revokeAuthToken(token).catch((error: unknown) => {
+      this.forgetApiIfGone(error);
+      throw error;
+    });
     if (revoked) this.minted.delete(digest);
     return revoked;
+  }
+
+  /**
+   * A detected generation is trusted until CoCalc answers HTTP 404 on one of its routes: the
+   * clear sign that the server changed under us (v1 removed by an upgrade, a conat bridge gone by
+   * a downgrade). The failing request still fails; the next one detects again. Every other
+   * failure keeps the cached answer: a slow or broken server says nothing about its API.
+   */
+  private forgetApiIfGone(error: unknown): void {
+    if (this.config.api !== 'auto' || !this.apiPromise) return;
+    if (!(error instanceof UpstreamError) || error.kind !== 'http' || error.status !== 404) return;
+    this.logger.warn('CoCalc answered 404 on an API route: detecting its API again', { endpoint: error.endpoint, generation: this.generation });
+    this.apiPromise = undefined;
+    this.generation = undefined;
   }
 
   private remember(token: string, userId: string, expiresAtMs: number): void {
@@ -180,9 +209,9 @@ export class TokenService {
     const startedBefore = this.now();
     // Start and mint in parallel: the token is only handed out if the start worked too.
     const [token] = await Promise.all([api.mintAuthToken(account.accountId, password), this.provisioner.ensureStarted(project)]);
-    const ttl = this.config.tokenTtlSeconds ?? (api.generation === 'v1' ? 12 * 3600 : 24 * 3600);
+    const ttl = this.config.tokenTtlSeconds ?? TOKEN_TTL_SECONDS[api.generation];
     // Count the lifetime from before the call: CoCalc set its expiry no earlier than that.
-    return { token, expiresAtMs: startedBefore + ttl * 1000, projectId: project.projectId };
+    return { token, mintedAtMs: startedBefore, tokenExpiresAtMs: startedBefore + ttl * 1000, projectId: project.projectId };
   }
 }
 
