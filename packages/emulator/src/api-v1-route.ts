@@ -148,6 +148,25 @@ const HANDLERS: Record<string, Handler> = {
     auth_token: mintUserAuthToken(ctx, requester, mesg.account_id, mesg.password),
   }),
 
+  // Email items find the one account with that address (with `email_address`); other items match
+  // first or last names by prefix (without it, for non-admins). At most `limit` (hard cap 50).
+  user_search: (ctx, requester, mesg) => {
+    const admin = mesg.admin === true && ctx.store.isAdmin(requester);
+    const limit = Math.min(50, Number(mesg.limit) || 20);
+    const results: Message[] = [];
+    for (const item of String(mesg.query).split(',').map((q) => q.trim()).filter(Boolean)) {
+      if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(item)) {
+        const a = ctx.store.accountByEmail(item);
+        if (a) results.push({ account_id: a.account_id, first_name: a.first_name, last_name: a.last_name, email_address: a.email_address });
+      } else {
+        for (const a of ctx.store.accountsByName(item)) {
+          results.push({ account_id: a.account_id, first_name: a.first_name, last_name: a.last_name, ...(admin ? { email_address: a.email_address } : {}) });
+        }
+      }
+    }
+    return { event: 'user_search_results', results: results.slice(0, limit) };
+  },
+
   touch_project: (ctx, requester, mesg) => {
     assertReadAccess(ctx, requester, mesg.project_id);
     return { event: 'success' };

@@ -2,7 +2,8 @@ import { accountForApiKey, apiKeyFromHeader } from './api-key-auth.js';
 import type { EmulatorContext } from './emulator-context.js';
 import { StoreError } from './emulator-store.js';
 import type { EmulatorRequest } from './http-io.js';
-import { sendJson } from './http-io.js';
+import { appendSetCookie, sendJson, serializeCookie } from './http-io.js';
+import { cookieName, REMEMBER_ME_COOKIE_NAME } from './cookie-name.js';
 import { sendNotFoundPage } from './next-not-found.js';
 import { OperationError } from './operation-error.js';
 import {
@@ -18,7 +19,7 @@ import { BodyParseError, readParams } from './request-params.js';
 import { sessionAccount } from './session-account.js';
 
 type Params = Record<string, unknown>;
-type Handler = (ctx: EmulatorContext, account: string | undefined, params: Params) => unknown;
+type Handler = (ctx: EmulatorContext, account: string | undefined, params: Params, req: EmulatorRequest) => unknown;
 
 /**
  * `POST {base}/api/v2/<path>` (cocalc-reference.md §3.3): the Next.js API, present in both
@@ -42,7 +43,7 @@ export async function handleApiV2(ctx: EmulatorContext, req: EmulatorRequest): P
   }
   const account = accountOf(ctx, req);
   try {
-    sendJson(req.res, 200, handler(ctx, account, params));
+    sendJson(req.res, 200, handler(ctx, account, params, req));
   } catch (err) {
     if (err instanceof OperationError || err instanceof StoreError) return sendJson(req.res, 200, { error: err.message });
     throw err;
@@ -60,12 +61,19 @@ function accountOf(ctx: EmulatorContext, req: EmulatorRequest): string | undefin
   }
 }
 
+function fail(message: string): never {
+  throw new OperationError(message);
+}
+
 function signedIn(account: string | undefined): string {
   if (!account) throw new OperationError('must be signed in');
   return account;
 }
 
 const OK = { status: 'ok' } as const;
+
+/** A password sign-in's session lasts as long as CoCalc's remember_me default (6 months). */
+const SIGN_IN_TTL_SECONDS = 180 * 24 * 3600;
 
 const HANDLERS: Record<string, Handler> = {
   'auth/sign-up': (ctx, account, p) => {
@@ -89,6 +97,32 @@ const HANDLERS: Record<string, Handler> = {
       lastName: typeof p.lastName === 'string' ? p.lastName : '',
     });
     return { account_id: created.account_id };
+  },
+  // `auth/sign-in {email, password}` → `{account_id}` and a remember_me cookie, or `{error}`.
+  'auth/sign-in': (ctx, _account, p, req) => {
+    const email = typeof p.email === 'string' ? p.email : '';
+    const found = email ? ctx.store.accountByEmail(email) : undefined;
+    if (!found) throw new OperationError(`Problem signing into account -- Error: no account with email address '${email}'.`);
+    if (!ctx.store.isPasswordCorrect(found.account_id, typeof p.password === 'string' ? p.password : '')) {
+      throw new OperationError(`Problem signing into account -- Error: password for '${email}' is incorrect.`);
+    }
+    const value = ctx.store.createSession(found.account_id, SIGN_IN_TTL_SECONDS);
+    appendSetCookie(req.res, serializeCookie(cookieName(ctx.options.basePath, REMEMBER_ME_COOKIE_NAME), value, {
+      maxAgeMs: SIGN_IN_TTL_SECONDS * 1000,
+      sameSite: ctx.options.samesiteRememberMe,
+      secure: req.secure,
+      path: '/',
+      httpOnly: true,
+    }));
+    return { account_id: found.account_id };
+  },
+  // `projects/get {limit?}` → the caller's projects (at most `limit`, default 50), newest first.
+  'projects/get': (ctx, account, p) => {
+    const limit = typeof p.limit === 'number' ? p.limit : Number(p.limit ?? 50);
+    return ctx.store
+      .projectsOf(account ?? fail('must be authenticated'))
+      .slice(0, Number.isFinite(limit) && limit > 0 ? limit : 0)
+      .map((project) => ({ project_id: project.project_id, title: project.title, description: project.description, name: null }));
   },
   'projects/create': (ctx, account, p) => ({
     project_id: createProject(ctx, signedIn(account), { title: p.title, description: p.description }),

@@ -212,6 +212,19 @@ export class EmulatorStore {
     return project;
   }
 
+  /** Projects the account owns or collaborates on, newest first (CoCalc orders by last edit). */
+  projectsOf(accountId: string): ProjectRecord[] {
+    return Object.values(this.state.projects)
+      .filter((p) => p.users[accountId] !== undefined)
+      .sort((a, b) => b.created - a.created);
+  }
+
+  /** Accounts whose first or last name starts with `prefix` (case-insensitive). */
+  accountsByName(prefix: string): AccountRecord[] {
+    const wanted = prefix.trim().toLowerCase();
+    return Object.values(this.state.accounts).filter((a) => a.first_name.toLowerCase().startsWith(wanted) || a.last_name.toLowerCase().startsWith(wanted));
+  }
+
   /** The project with this id, if any. */
   project(projectId: unknown): ProjectRecord | undefined {
     return typeof projectId === 'string' ? this.state.projects[projectId.toLowerCase()] : undefined;

@@ -50,6 +50,7 @@ export const V1_API_MESSAGES: Readonly<Record<string, Readonly<Record<string, un
     err_on_exit: true,
   },
   user_auth: { account_id: REQUIRED, password: REQUIRED },
+  user_search: { query: REQUIRED, admin: false, active: '', limit: 20 },
   touch_project: { project_id: REQUIRED },
 };
 

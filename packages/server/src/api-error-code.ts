@@ -9,6 +9,10 @@ export const ApiErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** 403: cross-site request (`Sec-Fetch-Site`) or missing `x-cocalc-embed` header (CSRF). */
   FORBIDDEN: 'FORBIDDEN',
+  /** 403: the user already has `COCALC_EMBED_MAX_PROJECTS_PER_USER` projects; no new one is made. */
+  PROJECT_LIMIT: 'PROJECT_LIMIT',
+  /** 403: the page asked for a `project` name that `COCALC_EMBED_PROJECT_NAMES` does not list. */
+  PROJECT_NOT_ALLOWED: 'PROJECT_NOT_ALLOWED',
   /** 404: no such route. */
   NOT_FOUND: 'NOT_FOUND',
   /** 405: only POST mints tokens. */

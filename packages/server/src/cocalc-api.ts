@@ -18,6 +18,18 @@ export interface CopyPathRequest {
   readonly targetPath?: string;
 }
 
+/** One project as `projects/get` lists it. */
+export interface ProjectSummary {
+  readonly projectId: string;
+  readonly title: string;
+}
+
+/** A CoCalc session of one user (its `remember_me` cookie). A secret: never logged. */
+export interface UserSession {
+  /** `name=value` of the session cookie, ready for a `Cookie` header. */
+  readonly cookie: string;
+}
+
 /**
  * The jobs provisioning and minting need, independent of API generation. Both
  * {@link CocalcV1Client} and {@link CocalcModernClient} implement it; every method throws
@@ -26,8 +38,21 @@ export interface CopyPathRequest {
 export interface CocalcApi {
   /** The API generation this client speaks. */
   readonly generation: ApiGeneration;
-  /** Creates a CoCalc account with the admin key; resolves to its `account_id`. */
+  /**
+   * Creates a CoCalc account with the admin key; resolves to its `account_id`. Repeating the call
+   * with the same e-mail and password resolves to the account the first call made (current CoCalc
+   * signs the caller in instead; on API v1 the taken address is looked up with `user_search`), so
+   * a retry after a crash creates nothing.
+   */
   createAccount(account: NewAccount): Promise<string>;
+  /** The API key's account's projects (`projects/get`), most recently edited first; or a signed-in user's. */
+  listProjects(options?: { session?: UserSession; limit?: number }): Promise<ProjectSummary[]>;
+  /** Signs in as a user with e-mail and password (`auth/sign-in`); the session acts as that user. */
+  signIn(email: string, password: string): Promise<UserSession>;
+  /** Stops a project (`projects/stop`; the caller must be a collaborator, so pass the owner's session). */
+  stopProject(projectId: string, session?: UserSession): Promise<void>;
+  /** Deletes a project (`projects/delete`: stops it and sets CoCalc's `deleted` flag). */
+  deleteProject(projectId: string, session?: UserSession): Promise<void>;
   /** Creates a project owned by the API key's account; resolves to its `project_id`. */
   createProject(title: string, description?: string): Promise<string>;
   /** Adds `accountId` as a collaborator of `projectId`. */

@@ -1,8 +1,9 @@
 import { isAuthToken, isPlainObject } from '@cocalc-embed/protocol';
-import type { CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
+import type { CocalcApi, CopyPathRequest, NewAccount, ProjectSummary, UserSession } from './cocalc-api.js';
 import { malformedAnswer as invalid, uuidField } from './malformed-answer.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamTransport } from './upstream-transport.js';
+import { listProjectsV2, postV2, signInV2 } from './v2-call.js';
 
 /**
  * Client for current CoCalc (≥ 2025-08-28): `POST /api/v2/<path>` for accounts and projects, and
@@ -17,21 +18,9 @@ export class CocalcModernClient implements CocalcApi {
   constructor(private readonly transport: UpstreamTransport) {}
 
   /** `POST /api/v2/<path>`: resolves with the JSON object, throws on `{error}` / `{issues}`. */
-  async v2(path: string, params: Record<string, unknown>, idempotent = true): Promise<Record<string, unknown>> {
-    const { status, body } = await this.transport.post(`v2/${path}`, `/api/v2/${path}`, params, { idempotent });
+  async v2(path: string, params: Record<string, unknown>, idempotent = true, session?: UserSession): Promise<Record<string, unknown>> {
+    const body = await postV2(this.transport, path, params, { idempotent, session });
     if (!isPlainObject(body)) throw invalid(`v2/${path}`, 'the answer is not a JSON object');
-    if (status !== 200 || body.error !== undefined) {
-      throw new UpstreamError('semantic', `v2/${path}`, `CoCalc refused v2/${path}`, {
-        status,
-        upstreamMessage: typeof body.error === 'string' ? body.error : `HTTP ${status}`,
-      });
-    }
-    if (isPlainObject(body.issues)) {
-      throw new UpstreamError('semantic', `v2/${path}`, `CoCalc refused v2/${path} (${Object.keys(body.issues).join(', ')})`, {
-        status,
-        upstreamMessage: JSON.stringify(body.issues),
-      });
-    }
     return body;
   }
 
@@ -52,7 +41,11 @@ export class CocalcModernClient implements CocalcApi {
     return { now: value.now };
   }
 
-  /** `auth/sign-up` with the admin key → `account_id`. */
+  /**
+   * `auth/sign-up` with the admin key → `account_id`. CoCalc treats a sign-up with the e-mail and
+   * password of an existing account as a sign-in and answers that account's id, which makes a
+   * repeated call (a retry after a crash) create nothing.
+   */
   async createAccount(account: NewAccount): Promise<string> {
     const m = await this.v2(
       'auth/sign-up',
@@ -94,6 +87,26 @@ export class CocalcModernClient implements CocalcApi {
       target_path: request.targetPath ?? request.srcPath,
       wait_until_done: true,
     });
+  }
+
+  /** `projects/get`. */
+  listProjects(options: { session?: UserSession; limit?: number } = {}): Promise<ProjectSummary[]> {
+    return listProjectsV2(this.transport, options);
+  }
+
+  /** `auth/sign-in`. */
+  signIn(email: string, password: string): Promise<UserSession> {
+    return signInV2(this.transport, email, password);
+  }
+
+  /** `projects/stop`. */
+  async stopProject(projectId: string, session?: UserSession): Promise<void> {
+    await this.v2('projects/stop', { project_id: projectId }, true, session);
+  }
+
+  /** `projects/delete`. */
+  async deleteProject(projectId: string, session?: UserSession): Promise<void> {
+    await this.v2('projects/delete', { project_id: projectId }, true, session);
   }
 
   /** `projects/start`. */

@@ -1,9 +1,10 @@
 import { isAuthToken, isPlainObject } from '@cocalc-embed/protocol';
 import { v4 as uuidv4 } from 'uuid';
-import type { CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
+import type { CocalcApi, CopyPathRequest, NewAccount, ProjectSummary, UserSession } from './cocalc-api.js';
 import { malformedAnswer as invalid, uuidField } from './malformed-answer.js';
 import { UpstreamError } from './upstream-error.js';
 import type { UpstreamTransport } from './upstream-transport.js';
+import { listProjectsV2, postV2, signInV2 } from './v2-call.js';
 
 /** `{event:"pong"}` answer of `ping`. */
 export interface V1Pong {
@@ -52,8 +53,37 @@ export class CocalcV1Client implements CocalcApi {
     return { event: 'pong', id: String(m.id), now: String(m.now ?? '') };
   }
 
-  /** `create_account` → `account_id`. `account_creation_failed` becomes a semantic error naming the fields. */
+  /**
+   * `create_account` → `account_id`. `account_creation_failed` becomes a semantic error naming the
+   * fields, except a taken e-mail address: the backend's addresses are its own (random suffix,
+   * recorded before the call), so a taken one is the account an earlier attempt created, and
+   * `user_search` names it.
+   */
   async createAccount(account: NewAccount): Promise<string> {
+    try {
+      return await this.createAccountOnce(account);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || !isEmailTaken(error)) throw error;
+      const accountId = await this.findAccountByEmail(account.email);
+      if (!accountId) throw error;
+      return accountId;
+    }
+  }
+
+  /** `user_search {query: email}` → the `account_id` of the account with exactly that address, if any. */
+  async findAccountByEmail(email: string): Promise<string | undefined> {
+    const m = await this.call('user_search', { query: email, limit: 1 }, 'user_search_results');
+    if (!Array.isArray(m.results)) throw invalid('user_search', '"results" is not a list');
+    const wanted = email.toLowerCase();
+    for (const r of m.results) {
+      if (isPlainObject(r) && typeof r.email_address === 'string' && r.email_address.toLowerCase() === wanted) {
+        return uuidField(r, 'account_id', 'user_search');
+      }
+    }
+    return undefined;
+  }
+
+  private async createAccountOnce(account: NewAccount): Promise<string> {
     const m = await this.call(
       'create_account',
       {
@@ -105,6 +135,26 @@ export class CocalcV1Client implements CocalcApi {
       },
       ['success', 'copy_path_between_projects_response'],
     );
+  }
+
+  /** `projects/get` (API v2, which servers of the v1 era have too; v1 itself only lists through its database `query`). */
+  listProjects(options: { session?: UserSession; limit?: number } = {}): Promise<ProjectSummary[]> {
+    return listProjectsV2(this.transport, options);
+  }
+
+  /** `auth/sign-in` (API v2). */
+  signIn(email: string, password: string): Promise<UserSession> {
+    return signInV2(this.transport, email, password);
+  }
+
+  /** `projects/stop` (API v2; v1 has no stop). */
+  async stopProject(projectId: string, session?: UserSession): Promise<void> {
+    await postV2(this.transport, 'projects/stop', { project_id: projectId }, { session });
+  }
+
+  /** `projects/delete` (API v2). */
+  async deleteProject(projectId: string, session?: UserSession): Promise<void> {
+    await postV2(this.transport, 'projects/delete', { project_id: projectId }, { session });
   }
 
   /** `project_exec` → output. Non-zero exit comes back from CoCalc as `event:"error"`. */
@@ -159,6 +209,7 @@ export class CocalcV1Client implements CocalcApi {
     if (answer.event === 'account_creation_failed') {
       const reason = isPlainObject(answer.reason) ? Object.keys(answer.reason).join(', ') : 'unknown';
       throw new UpstreamError('semantic', event, `CoCalc refused to create the account (${reason})`, {
+        reason: isPlainObject(answer.reason) ? answer.reason : undefined,
         status,
         upstreamMessage: JSON.stringify(answer.reason ?? null),
       });
@@ -169,4 +220,12 @@ export class CocalcV1Client implements CocalcApi {
     }
     return answer;
   }
+}
+
+/** Whether `create_account` refused only because the e-mail address is taken. */
+function isEmailTaken(error: UpstreamError): boolean {
+  const reason = error.reason;
+  if (!reason) return false;
+  const keys = Object.keys(reason);
+  return keys.length === 1 && keys[0] === 'email_address' && /taken|in use/i.test(String(reason.email_address));
 }

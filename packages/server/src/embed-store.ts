@@ -31,6 +31,56 @@ export interface ProjectRecord {
 }
 
 /**
+ * What the backend is about to create for a site user's account, written BEFORE it asks CoCalc:
+ * after a crash between CoCalc's answer and {@link EmbedStore.putAccount}, the retry uses the same
+ * e-mail and password, and CoCalc's answer to that names the account the first attempt made.
+ */
+export interface AccountIntent {
+  readonly site: string;
+  readonly userId: string;
+  /** The generated e-mail address (unique, random suffix). */
+  readonly email: string;
+  /** The generated password (a secret: never logged). */
+  readonly password: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/**
+ * What the backend is about to create for a site user's project, written BEFORE it asks CoCalc:
+ * the title carries a random id, so a retry after a crash finds the project by its exact title in
+ * the list of the API key's projects instead of creating a second one.
+ */
+export interface ProjectIntent {
+  readonly site: string;
+  readonly userId: string;
+  readonly projectKey: string;
+  /** The exact CoCalc project title, unique per intent. */
+  readonly title: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/** Where the clean-up of the project CoCalc makes at sign-up ("My First Project") stands. */
+export type FirstProjectState = 'pending' | 'confirming' | 'stopped' | 'deleted' | 'none';
+
+/** The clean-up job of one account's sign-up project (see `COCALC_EMBED_FIRST_PROJECT`). */
+export interface FirstProjectCleanup {
+  readonly site: string;
+  readonly userId: string;
+  readonly accountId: string;
+  /**
+   * `pending` until done (`confirming`: stopped once, a second stop follows); then what was done
+   * (`none`: CoCalc made no such project, or the job was given up).
+   */
+  readonly state: FirstProjectState;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  /** Epoch ms of the next attempt while pending. */
+  readonly nextAt: number;
+}
+
+/**
  * Where the backend keeps its user → CoCalc mapping. Async so that a networked store (PostgreSQL)
  * can implement it; {@link SqliteEmbedStore} is the shipped one. Writes of records are
  * insert-if-absent and return the record that won, so two backends racing agree.
@@ -48,6 +98,26 @@ export interface EmbedStore {
   markSeeded(site: string, userId: string, projectKey: string, at: number): Promise<void>;
   /** Records a successful project start. */
   markStarted(site: string, userId: string, projectKey: string, at: number): Promise<void>;
+  /** The recorded account intent of (site, userId), if any. */
+  getAccountIntent(site: string, userId: string): Promise<AccountIntent | undefined>;
+  /** Inserts unless an intent for (site, userId) exists; resolves with the stored one. */
+  putAccountIntent(intent: AccountIntent): Promise<AccountIntent>;
+  /** The recorded project intent of (site, userId, projectKey), if any. */
+  getProjectIntent(site: string, userId: string, projectKey: string): Promise<ProjectIntent | undefined>;
+  /**
+   * Inserts unless an intent for (site, userId, projectKey) exists; resolves with the stored one.
+   * With `maxProjects`, a new intent is only inserted while the user has fewer distinct projects
+   * (records and intents) than that, atomically; otherwise resolves `undefined`.
+   */
+  putProjectIntent(intent: ProjectIntent, maxProjects?: number): Promise<ProjectIntent | undefined>;
+  /** How many distinct projects the user has or is having made on `site` (records and intents). */
+  countUserProjects(site: string, userId: string): Promise<number>;
+  /** Inserts unless a clean-up for (site, userId) exists. */
+  putFirstProjectCleanup(record: FirstProjectCleanup): Promise<void>;
+  /** Updates a clean-up's state, attempts and next attempt. */
+  updateFirstProjectCleanup(site: string, userId: string, state: FirstProjectState, attempts: number, nextAt: number): Promise<void>;
+  /** Pending or confirming clean-ups on `site` whose next attempt is due at `now`, oldest first. */
+  dueFirstProjectCleanups(site: string, now: number, limit: number): Promise<FirstProjectCleanup[]>;
   /** Counts, for health output and tests. */
   counts(): Promise<{ accounts: number; projects: number }>;
   /** Releases the connection. */

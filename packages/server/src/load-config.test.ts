@@ -26,6 +26,37 @@ describe('loadConfig', () => {
     assert.match(config.dataDir, /\/data$/);
   });
 
+  it('provisioning settings: defaults, a wait below the element\'s 10 s, and validated names', () => {
+    const config = loadConfig({ COCALC_API_KEY: key() });
+    assert.equal(config.firstProject, 'stop');
+    assert.equal(config.provisionWaitMs, 5_000);
+    assert.equal(config.maxProjectsPerUser, 10);
+    assert.equal(config.projectNames, null);
+    const set = loadConfig({
+      COCALC_API_KEY: key(),
+      COCALC_EMBED_FIRST_PROJECT: 'delete',
+      COCALC_EMBED_PROVISION_WAIT_MS: '9000',
+      COCALC_EMBED_MAX_PROJECTS_PER_USER: '3',
+      COCALC_EMBED_PROJECT_NAMES: 'course-1, lab.2',
+    });
+    assert.deepEqual([set.firstProject, set.provisionWaitMs, set.maxProjectsPerUser, set.projectNames], ['delete', 9000, 3, ['course-1', 'lab.2']]);
+    assert.throws(
+      () =>
+        loadConfig({
+          COCALC_API_KEY: key(),
+          COCALC_EMBED_FIRST_PROJECT: 'archive',
+          COCALC_EMBED_PROVISION_WAIT_MS: '10000',
+          COCALC_EMBED_MAX_PROJECTS_PER_USER: '0',
+          COCALC_EMBED_PROJECT_NAMES: '../x',
+        }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        ['COCALC_EMBED_FIRST_PROJECT', 'COCALC_EMBED_PROVISION_WAIT_MS', 'COCALC_EMBED_MAX_PROJECTS_PER_USER', 'COCALC_EMBED_PROJECT_NAMES'].every((v) =>
+          error.message.includes(v),
+        ),
+    );
+  });
+
   it('COCALC_API_URL defaults to COCALC_URL and is validated like it', () => {
     const key = `sk-${'a'.repeat(24)}`;
     assert.equal(loadConfig({ COCALC_URL: 'https://c.test/', COCALC_API_KEY: key }).apiUrl, 'https://c.test');

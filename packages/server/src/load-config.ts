@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isValidUuid, normalizeCocalcUrl, type SignInEra } from '@cocalc-embed/protocol';
+import { isValidUuid, normalizeCocalcUrl, PROJECT_NAME_PATTERN, type SignInEra } from '@cocalc-embed/protocol';
 import type { ApiGeneration } from './cocalc-api.js';
 import { ConfigError } from './config-error.js';
 import type { LogLevel } from './logger.js';
@@ -99,6 +99,23 @@ export interface ServerConfig {
   readonly projectStartTtlSeconds: number;
   /** `COCALC_EMBED_EMAIL_DOMAIN`: domain of generated account e-mails. */
   readonly emailDomain: string;
+  /**
+   * `COCALC_EMBED_FIRST_PROJECT`: what to do with the project CoCalc creates and starts at every
+   * sign-up ("My First Project"): `stop` (default), `delete`, or `keep`.
+   */
+  readonly firstProject: 'stop' | 'delete' | 'keep';
+  /**
+   * `COCALC_EMBED_PROVISION_WAIT_MS` (default 5000, at most 9000: below the element's 10 s per
+   * request): how long a token request waits for a first-visit provisioning before answering 202.
+   */
+  readonly provisionWaitMs: number;
+  /** `COCALC_EMBED_MAX_PROJECTS_PER_USER` (default 10): projects one site user may have made. */
+  readonly maxProjectsPerUser: number;
+  /**
+   * `COCALC_EMBED_PROJECT_NAMES`: the `project` names a page may ask for (comma-separated); `null`
+   * (unset) allows any valid name. A request without `project` (the default project) is always allowed.
+   */
+  readonly projectNames: readonly string[] | null;
   /** `LOG_LEVEL`: debug | info (default) | warn | error. */
   readonly logLevel: LogLevel;
 }
@@ -196,6 +213,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const allowedOrigins = (get('COCALC_EMBED_ALLOWED_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   if (allowedOrigins.some((o) => !isOrigin(o))) fail('COCALC_EMBED_ALLOWED_ORIGINS', 'must list origins like https://site.example (scheme, host, optional port; no path)');
+  const namesSetting = get('COCALC_EMBED_PROJECT_NAMES');
+  const projectNames = namesSetting === undefined ? null : namesSetting.split(',').map((n) => n.trim()).filter(Boolean);
+  if (projectNames && (projectNames.length === 0 || projectNames.some((n) => !PROJECT_NAME_PATTERN.test(n)))) {
+    fail('COCALC_EMBED_PROJECT_NAMES', 'must be a comma-separated list of project names (letters, digits, ".", "_", "-")');
+  }
   const logLevel = oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info');
 
   const config: ServerConfig = {
@@ -234,6 +256,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     allowSameSite: flag('COCALC_EMBED_ALLOW_SAME_SITE', true),
     projectStartTtlSeconds: int('COCALC_EMBED_PROJECT_START_TTL_SECONDS', 600, 0, 86_400),
     emailDomain,
+    firstProject: oneOf('COCALC_EMBED_FIRST_PROJECT', ['stop', 'delete', 'keep'] as const, 'stop'),
+    provisionWaitMs: int('COCALC_EMBED_PROVISION_WAIT_MS', 5_000, 0, 9_000),
+    maxProjectsPerUser: int('COCALC_EMBED_MAX_PROJECTS_PER_USER', 10, 1, 100_000),
+    projectNames,
     logLevel,
   };
   if (problems.length > 0) throw new ConfigError(problems);

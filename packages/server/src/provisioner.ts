@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { CocalcApi } from './cocalc-api.js';
 import type { AccountRecord, EmbedStore, ProjectRecord } from './embed-store.js';
+import type { FirstProjectCleaner } from './first-project-cleaner.js';
 import { silentLogger, type Logger } from './logger.js';
+import { ProjectRefusedError } from './project-refused-error.js';
 import { SingleFlight } from './single-flight.js';
 import type { TemplateSource } from './template-source.js';
+import { UpstreamError } from './upstream-error.js';
 
 /** Options of {@link Provisioner}. */
 export interface ProvisionerOptions {
@@ -17,6 +20,10 @@ export interface ProvisionerOptions {
   emailDomain?: string;
   /** A started project is not started again within this window; default 10 min. */
   startTtlMs?: number;
+  /** Projects one user may have made (records and intents); default 10. */
+  maxProjectsPerUser?: number;
+  /** Cleans up the project CoCalc makes at sign-up; none: leave it. */
+  firstProjects?: FirstProjectCleaner;
   logger?: Logger;
   now?: () => number;
 }
@@ -24,9 +31,10 @@ export interface ProvisionerOptions {
 /**
  * Provisioning as the API guide's "Using the API in an Iframe" describes it: one CoCalc account
  * per site user (random strong password, stored), projects created with the admin key and shared
- * with that account, files seeded from the template, and the project started before a token is
- * handed out. Every step is recorded as it completes, so a crash or an upstream failure resumes
- * where it stopped, and a second call creates nothing.
+ * with that account, the project started while the template is copied in. What is about to be
+ * created is recorded BEFORE CoCalc is asked (the generated e-mail and password; the project's
+ * unique title), and every step as it completes, so a crash at any point resumes where it stopped
+ * and finds what CoCalc already made: a second call creates nothing.
  */
 export class Provisioner {
   private readonly accountFlight = new SingleFlight<AccountRecord>();
@@ -36,39 +44,73 @@ export class Provisioner {
   private readonly lastStarted = new Map<string, number>();
   private readonly emailDomain: string;
   private readonly startTtlMs: number;
+  private readonly maxProjects: number;
   private readonly logger: Logger;
   private readonly now: () => number;
 
   constructor(private readonly options: ProvisionerOptions) {
     this.emailDomain = options.emailDomain ?? 'users.cocalc-embed.invalid';
     this.startTtlMs = options.startTtlMs ?? 10 * 60_000;
+    this.maxProjects = options.maxProjectsPerUser ?? 10;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
   }
 
-  /** The user's account, creating it on first use. */
+  /**
+   * The user's account, creating it on first use. The e-mail and password are recorded first; a
+   * retry (after a crash, or CoCalc failing) sends the same ones, and CoCalc's answer then names
+   * the account the earlier attempt made (see `CocalcApi.createAccount`).
+   */
   ensureAccount(userId: string): Promise<AccountRecord> {
     return this.accountFlight.run(userId, async () => {
       const { store, site } = this.options;
       const existing = await store.getAccount(site, userId);
       if (existing) return existing;
+      const intent = await store.putAccountIntent({
+        site,
+        userId,
+        email: `${slug(userId)}-${randomBytes(6).toString('hex')}@${this.emailDomain}`,
+        password: randomBytes(24).toString('base64url'),
+        createdAt: this.now(),
+      });
+      this.logger.addSecret(intent.password);
       const api = await this.options.api();
-      const password = randomBytes(24).toString('base64url');
-      const email = `${slug(userId)}-${randomBytes(4).toString('hex')}@${this.emailDomain}`;
-      const accountId = await api.createAccount({ firstName: 'Embed', lastName: userId.slice(0, 40), email, password });
+      const accountId = await api.createAccount({ firstName: 'Embed', lastName: userId.slice(0, 40), email: intent.email, password: intent.password });
       this.logger.info('created CoCalc account', { userId, accountId });
-      return store.putAccount({ site, userId, accountId, password, email, createdAt: this.now() });
+      const account = await store.putAccount({ site, userId, accountId, password: intent.password, email: intent.email, createdAt: this.now() });
+      await this.options.firstProjects?.schedule(account);
+      return account;
     });
   }
 
-  /** The user's project `projectKey`, created, shared and seeded on first use. */
+  /**
+   * The user's project `projectKey`, created, shared, started and seeded on first use. The project
+   * is first recorded as an intent with a unique title; a retry looks that title up in the API
+   * key's projects before it creates anything. A new project counts against the user's cap.
+   */
   ensureProject(account: AccountRecord, projectKey: string): Promise<ProjectRecord> {
     return this.projectFlight.run(`${account.userId}\u0000${projectKey}`, async () => {
       const { store, site } = this.options;
       let project = await store.getProject(site, account.userId, projectKey);
       const api = await this.options.api();
       if (!project) {
-        const projectId = await api.createProject(`${projectKey} (${account.userId})`, 'Created by cocalc-embed');
+        let intent = await store.getProjectIntent(site, account.userId, projectKey);
+        let projectId: string | undefined;
+        if (intent) {
+          // An earlier attempt got this far: did CoCalc create the project before we lost track?
+          const title = intent.title;
+          projectId = (await api.listProjects({ limit: 200 })).find((p) => p.title === title)?.projectId;
+          if (projectId) this.logger.info('found the project an earlier attempt created', { userId: account.userId, projectKey, projectId });
+        } else {
+          intent = await store.putProjectIntent(
+            { site, userId: account.userId, projectKey, title: `${projectKey} (${account.userId}) [${randomBytes(6).toString('hex')}]`, createdAt: this.now() },
+            this.maxProjects,
+          );
+          if (!intent) {
+            throw new ProjectRefusedError('PROJECT_LIMIT', `This user already has ${this.maxProjects} projects, the most this site allows.`);
+          }
+        }
+        projectId ??= await api.createProject(intent.title, 'Created by cocalc-embed');
         // Record before sharing: if add_collaborator fails, the retry reuses this project.
         project = await store.putProject({
           site,
@@ -82,11 +124,19 @@ export class Provisioner {
         this.logger.info('created CoCalc project', { userId: account.userId, projectKey, projectId });
       }
       if (project.seededAt === null) {
-        await api.addCollaborator(project.projectId, account.accountId);
-        await this.seed(api, project.projectId);
+        const created = project;
+        // Start first and seed meanwhile: on a real CoCalc the start is the slow part, and a file
+        // write to a stopped project would start it anyway, one write at a time.
+        await Promise.all([
+          this.ensureStarted(created, true),
+          (async () => {
+            await api.addCollaborator(created.projectId, account.accountId);
+            await this.seed(api, created.projectId);
+          })(),
+        ]);
         const at = this.now();
         await store.markSeeded(site, account.userId, projectKey, at);
-        project = { ...project, seededAt: at };
+        project = { ...created, seededAt: at, startedAt: this.lastStarted.get(created.projectId) ?? created.startedAt };
       }
       return project;
     });
@@ -101,18 +151,27 @@ export class Provisioner {
     if (!force && startedAt > 0 && this.now() - startedAt < this.startTtlMs) return Promise.resolve();
     return this.startFlight.run(project.projectId, async () => {
       const api = await this.options.api();
-      await api.startProject(project.projectId);
+      try {
+        await api.startProject(project.projectId);
+      } catch (error) {
+        // A start longer than the upstream timeout is still a start: CoCalc goes on with it after
+        // we stopped waiting. Not recorded as started, so the next visit sends it again.
+        if (error instanceof UpstreamError && error.kind === 'timeout') {
+          this.logger.warn('project start still in progress after the upstream timeout', { projectId: project.projectId });
+          return;
+        }
+        throw error;
+      }
       const at = this.now();
       this.lastStarted.set(project.projectId, at);
       await this.options.store.markStarted(this.options.site, project.userId, project.projectKey, at);
     });
   }
 
-  /** Account + project + started, in order: what the token endpoint needs before minting. */
+  /** Account + project (started and seeded): what the token endpoint needs before minting. */
   async provision(userId: string, projectKey: string): Promise<{ account: AccountRecord; project: ProjectRecord }> {
     const account = await this.ensureAccount(userId);
     const project = await this.ensureProject(account, projectKey);
-    await this.ensureStarted(project);
     return { account, project };
   }
 

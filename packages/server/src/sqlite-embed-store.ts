@@ -1,7 +1,15 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { AccountRecord, EmbedStore, ProjectRecord } from './embed-store.js';
+import type {
+  AccountIntent,
+  AccountRecord,
+  EmbedStore,
+  FirstProjectCleanup,
+  FirstProjectState,
+  ProjectIntent,
+  ProjectRecord,
+} from './embed-store.js';
 
 /** Default file name inside the data folder. */
 export const SQLITE_FILE_NAME = 'cocalc-embed.sqlite';
@@ -13,6 +21,15 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS projects (
   site TEXT NOT NULL, user_id TEXT NOT NULL, project_key TEXT NOT NULL, project_id TEXT NOT NULL,
   seeded_at INTEGER, started_at INTEGER, created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id, project_key));
+CREATE TABLE IF NOT EXISTS account_intents (
+  site TEXT NOT NULL, user_id TEXT NOT NULL, email TEXT NOT NULL, password TEXT NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id));
+CREATE TABLE IF NOT EXISTS project_intents (
+  site TEXT NOT NULL, user_id TEXT NOT NULL, project_key TEXT NOT NULL, title TEXT NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id, project_key));
+CREATE TABLE IF NOT EXISTS first_projects (
+  site TEXT NOT NULL, user_id TEXT NOT NULL, account_id TEXT NOT NULL, state TEXT NOT NULL,
+  attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, PRIMARY KEY (site, user_id));
 `;
 
 /**
@@ -47,6 +64,24 @@ export class SqliteEmbedStore implements EmbedStore {
       ),
       seeded: this.db.prepare('UPDATE projects SET seeded_at = ? WHERE site = ? AND user_id = ? AND project_key = ?'),
       started: this.db.prepare('UPDATE projects SET started_at = ? WHERE site = ? AND user_id = ? AND project_key = ?'),
+      getAccountIntent: this.db.prepare('SELECT * FROM account_intents WHERE site = ? AND user_id = ?'),
+      putAccountIntent: this.db.prepare(
+        'INSERT OR IGNORE INTO account_intents (site, user_id, email, password, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      getProjectIntent: this.db.prepare('SELECT * FROM project_intents WHERE site = ? AND user_id = ? AND project_key = ?'),
+      putProjectIntent: this.db.prepare(
+        'INSERT OR IGNORE INTO project_intents (site, user_id, project_key, title, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      countUserProjects: this.db.prepare(
+        'SELECT COUNT(*) AS n FROM (SELECT project_key FROM projects WHERE site = ? AND user_id = ? UNION SELECT project_key FROM project_intents WHERE site = ? AND user_id = ?)',
+      ),
+      putFirstProject: this.db.prepare(
+        'INSERT OR IGNORE INTO first_projects (site, user_id, account_id, state, attempts, next_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      updateFirstProject: this.db.prepare('UPDATE first_projects SET state = ?, attempts = ?, next_at = ? WHERE site = ? AND user_id = ?'),
+      dueFirstProjects: this.db.prepare(
+        "SELECT * FROM first_projects WHERE site = ? AND state IN ('pending', 'confirming') AND next_at <= ? ORDER BY next_at LIMIT ?",
+      ),
       counts: this.db.prepare('SELECT (SELECT COUNT(*) FROM accounts) AS accounts, (SELECT COUNT(*) FROM projects) AS projects'),
     };
   }
@@ -82,6 +117,55 @@ export class SqliteEmbedStore implements EmbedStore {
     this.stmts.started.run(at, site, userId, projectKey);
   }
 
+  async getAccountIntent(site: string, userId: string): Promise<AccountIntent | undefined> {
+    return toAccountIntent(this.stmts.getAccountIntent.get(site, userId));
+  }
+
+  async putAccountIntent(i: AccountIntent): Promise<AccountIntent> {
+    this.stmts.putAccountIntent.run(i.site, i.userId, i.email, i.password, i.createdAt);
+    return toAccountIntent(this.stmts.getAccountIntent.get(i.site, i.userId))!;
+  }
+
+  async getProjectIntent(site: string, userId: string, projectKey: string): Promise<ProjectIntent | undefined> {
+    return toProjectIntent(this.stmts.getProjectIntent.get(site, userId, projectKey));
+  }
+
+  async putProjectIntent(i: ProjectIntent, maxProjects?: number): Promise<ProjectIntent | undefined> {
+    // One transaction: two requests (or two backends) cannot both take the user's last slot.
+    return this.db.transaction(() => {
+      const existing = toProjectIntent(this.stmts.getProjectIntent.get(i.site, i.userId, i.projectKey));
+      if (existing) return existing;
+      const hasRecord = this.stmts.getProject.get(i.site, i.userId, i.projectKey) !== undefined;
+      const count = Number((this.stmts.countUserProjects.get(i.site, i.userId, i.site, i.userId) as { n: number }).n);
+      if (!hasRecord && maxProjects !== undefined && count >= maxProjects) return undefined;
+      this.stmts.putProjectIntent.run(i.site, i.userId, i.projectKey, i.title, i.createdAt);
+      return toProjectIntent(this.stmts.getProjectIntent.get(i.site, i.userId, i.projectKey));
+    }).immediate();
+  }
+
+  async countUserProjects(site: string, userId: string): Promise<number> {
+    return Number((this.stmts.countUserProjects.get(site, userId, site, userId) as { n: number }).n);
+  }
+
+  async putFirstProjectCleanup(r: FirstProjectCleanup): Promise<void> {
+    this.stmts.putFirstProject.run(r.site, r.userId, r.accountId, r.state, r.attempts, r.nextAt);
+  }
+
+  async updateFirstProjectCleanup(site: string, userId: string, state: FirstProjectState, attempts: number, nextAt: number): Promise<void> {
+    this.stmts.updateFirstProject.run(state, attempts, nextAt, site, userId);
+  }
+
+  async dueFirstProjectCleanups(site: string, now: number, limit: number): Promise<FirstProjectCleanup[]> {
+    return (this.stmts.dueFirstProjects.all(site, now, limit) as Row[]).map((r) => ({
+      site: String(r!.site),
+      userId: String(r!.user_id),
+      accountId: String(r!.account_id),
+      state: String(r!.state) as FirstProjectState,
+      attempts: Number(r!.attempts),
+      nextAt: Number(r!.next_at),
+    }));
+  }
+
   async counts(): Promise<{ accounts: number; projects: number }> {
     const row = this.stmts.counts.get() as { accounts: number; projects: number };
     return { accounts: row.accounts, projects: row.projects };
@@ -105,6 +189,18 @@ function toAccount(row: unknown): AccountRecord | undefined {
     email: String(r.email),
     createdAt: Number(r.created_at),
   };
+}
+
+function toAccountIntent(row: unknown): AccountIntent | undefined {
+  const r = row as Row;
+  if (!r) return undefined;
+  return { site: String(r.site), userId: String(r.user_id), email: String(r.email), password: String(r.password), createdAt: Number(r.created_at) };
+}
+
+function toProjectIntent(row: unknown): ProjectIntent | undefined {
+  const r = row as Row;
+  if (!r) return undefined;
+  return { site: String(r.site), userId: String(r.user_id), projectKey: String(r.project_key), title: String(r.title), createdAt: Number(r.created_at) };
 }
 
 function toProject(row: unknown): ProjectRecord | undefined {

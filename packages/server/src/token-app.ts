@@ -9,7 +9,8 @@ import { silentLogger, type Logger } from './logger.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RefusalSummary } from './refusal-summary.js';
 import { SqliteEmbedStore } from './sqlite-embed-store.js';
-import { TokenService } from './token-service.js';
+import { ProjectRefusedError } from './project-refused-error.js';
+import { ClientGoneError, TokenService } from './token-service.js';
 import { TrustedProxies } from './trusted-proxies.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -78,6 +79,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   const ownsStore = options.store === undefined;
   const store = options.store ?? SqliteEmbedStore.inDataDir(config.dataDir);
   const service = new TokenService({ config, store, logger, fetch: options.fetch, now: options.now });
+  service.firstProjects.start();
   const demo = config.demoAuth ? createDemoAuth({ secret: config.sessionSecret, users: config.demoUsers, now: options.now }) : undefined;
   const authenticate: Authenticate = options.authenticate ?? demo?.authenticate ?? (async () => null);
   const userLimit = new RateLimiter({ perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
@@ -176,12 +178,30 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     if (typeof request === 'string') return fail(c, 400, 'BAD_REQUEST', request);
 
     const started = Date.now();
+    const signal = c.req.raw.signal;
+    const onGone = () => logger.debug('client closed the connection before the answer', { userId: who.userId });
+    signal.addEventListener('abort', onGone, { once: true });
     try {
-      const answer = await service.mint(who.userId, request.path, request.project);
+      const answer = await service.mint(who.userId, request.path, request.project, { signal });
+      if ('status' in answer) {
+        // First visit still provisioning: come back later; the work goes on in the background.
+        c.header('retry-after', String(answer.retryAfter));
+        return c.json(answer, 202);
+      }
       logger.info('minted token', { userId: who.userId, projectId: answer.projectId, ms: Date.now() - started });
       return c.json(answer, 200);
     } catch (error) {
+      if (error instanceof ClientGoneError) {
+        logger.info('client went away before its token was delivered', { userId: who.userId });
+        return c.body(null, 499 as 200); // nobody reads it; the socket is gone
+      }
+      if (error instanceof ProjectRefusedError) {
+        logger.warn('project refused', { userId: who.userId, code: error.code });
+        return fail(c, 403, error.code, error.message);
+      }
       return upstreamFailure(c, error, logger, refusals, who.userId);
+    } finally {
+      signal.removeEventListener('abort', onGone);
     }
   });
 
@@ -265,6 +285,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     },
     async close() {
       refusals.stop();
+      service.close();
       if (ownsStore) await store.close();
     },
   };

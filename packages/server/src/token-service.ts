@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SignInEra, TokenResponse } from '@cocalc-embed/protocol';
+import { MAX_PROVISIONING_RETRY_AFTER, type ProvisioningResponse, type SignInEra, type TokenResponse } from '@cocalc-embed/protocol';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { ApiGeneration, CocalcApi } from './cocalc-api.js';
 import { CocalcModernClient } from './cocalc-modern-client.js';
@@ -7,8 +7,10 @@ import { CocalcV1Client } from './cocalc-v1-client.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { detectApiGeneration } from './detect-api-generation.js';
 import type { AccountRecord, EmbedStore, ProjectRecord } from './embed-store.js';
+import { FirstProjectCleaner } from './first-project-cleaner.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
+import { ProjectRefusedError } from './project-refused-error.js';
 import { Provisioner } from './provisioner.js';
 import { SingleFlight } from './single-flight.js';
 import { grantSeconds, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
@@ -35,6 +37,39 @@ interface Mint {
   readonly projectId: string;
 }
 
+/** A user's account and project, ready for tokens. */
+interface Provisioned {
+  readonly account: AccountRecord;
+  readonly project: ProjectRecord;
+}
+
+/** Requests sharing one mint flight: the token is revoked only if none of them got it. */
+interface MintShares {
+  joined: number;
+  gone: number;
+  delivered: number;
+}
+
+/** Seconds a 202 "provisioning" answer asks the browser to wait before asking again. */
+export const PROVISIONING_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Thrown by {@link TokenService.mint} when the request's client went away before the token could
+ * be handed over: nothing was minted, or what was minted has been revoked where CoCalc allows.
+ */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client went away before the token was delivered');
+    this.name = 'ClientGoneError';
+  }
+}
+
+/** Options of {@link TokenService.mint}. */
+export interface MintOptions {
+  /** Aborts when the client has gone (socket closed): no token is minted or delivered then. */
+  signal?: AbortSignal;
+}
+
 /**
  * The backend's core, independent of HTTP: picks the CoCalc API (configured or detected, then
  * cached), provisions the user's account and project, starts the project and mints a token, with
@@ -45,10 +80,15 @@ export class TokenService {
   readonly transport: UpstreamTransport;
   /** Provisioning steps, also used by the CLI. */
   readonly provisioner: Provisioner;
+  /** Stops or deletes the project CoCalc makes at each sign-up (`COCALC_EMBED_FIRST_PROJECT`). */
+  readonly firstProjects: FirstProjectCleaner;
   private readonly config: ServerConfig;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly mintFlight = new SingleFlight<Mint>();
+  private readonly mintShares = new Map<string, MintShares>();
+  /** First-visit provisioning, in the background: not tied to the request that started it. */
+  private readonly provisionFlight = new SingleFlight<Provisioned>();
   /** Fully provisioned (account, project) per user and project key: the mapping never changes once made. */
   private readonly provisioned = new Map<string, { account: AccountRecord; project: ProjectRecord }>();
   /**
@@ -56,6 +96,8 @@ export class TokenService {
    * user: only the user a token was minted for may revoke it. Bounded; the oldest go first.
    */
   private readonly minted = new Map<string, { userId: string; expiresAtMs: number }>();
+  /** Provisioning flights that answered 202 and so have no request left to log their failure. */
+  private readonly unattended = new Set<Promise<Provisioned>>();
   private apiPromise: Promise<CocalcApi> | undefined;
   private generation: ApiGeneration | undefined;
 
@@ -73,6 +115,14 @@ export class TokenService {
       fetch: options.fetch,
       logger: this.logger,
     });
+    this.firstProjects = new FirstProjectCleaner({
+      api: () => this.api(),
+      store: options.store,
+      site: this.config.cocalcUrl,
+      mode: this.config.firstProject,
+      logger: this.logger,
+      now: this.now,
+    });
     this.provisioner = new Provisioner({
       api: () => this.api(),
       store: options.store,
@@ -80,9 +130,16 @@ export class TokenService {
       template: templateOf(this.config),
       emailDomain: this.config.emailDomain,
       startTtlMs: this.config.projectStartTtlSeconds * 1000,
+      maxProjectsPerUser: this.config.maxProjectsPerUser,
+      firstProjects: this.firstProjects,
       logger: this.logger,
       now: this.now,
     });
+  }
+
+  /** Stops background timers (the first-project clean-up); recorded jobs resume in the next process. */
+  close(): void {
+    this.firstProjects.close();
   }
 
   /**
@@ -129,16 +186,72 @@ export class TokenService {
   /**
    * Provisions (first time only), starts the project if it may be idle, and mints a token for the
    * mapped account. Concurrent calls for the same user and project share one upstream mint.
+   *
+   * A first visit's provisioning runs in the background; when it has not finished within
+   * `COCALC_EMBED_PROVISION_WAIT_MS` this resolves a {@link ProvisioningResponse} (HTTP 202) and the
+   * next request joins the same provisioning. A token is only minted once provisioning is done and
+   * the client is still there; if the client went away meanwhile, the token is revoked (where
+   * CoCalc can) and {@link ClientGoneError} is thrown.
    */
-  async mint(userId: string, path: string, project: string | undefined): Promise<TokenResponse> {
+  async mint(userId: string, path: string, project: string | undefined, options: MintOptions = {}): Promise<TokenResponse | ProvisioningResponse> {
+    if (project !== undefined && this.config.projectNames && !this.config.projectNames.includes(project)) {
+      throw new ProjectRefusedError('PROJECT_NOT_ALLOWED', 'This site does not offer a project of that name.');
+    }
     const projectKey = this.projectKey(path, project);
-    const [mint, signIn] = await Promise.all([
-      this.mintFlight.run(`${userId}\u0000${projectKey}`, () => this.mintUpstream(userId, projectKey)),
-      this.signInEra(),
-    ]).catch((error: unknown) => {
+    const key = `${userId}\u0000${projectKey}`;
+    let known = this.provisioned.get(key);
+    if (!known) {
+      const flight = this.provisionFlight.run(key, () => this.provision(userId, projectKey));
+      // Whoever waits sees the error; a flight nobody waits for any more (after a 202) is logged here.
+      // Also keeps a failure nobody awaits from becoming an unhandled rejection.
+      flight.catch((error: unknown) => this.forgetApiIfGone(error));
+      const settled = await settleWithin(flight, this.config.provisionWaitMs);
+      if (!settled) {
+        this.logger.info('still provisioning; answering 202', { userId, projectKey });
+        // A request that waits for the flight logs its failure (token-app); one that got a 202 has
+        // left, so the flight's failure is logged here, once however many 202s it gave.
+        if (!this.unattended.has(flight)) {
+          this.unattended.add(flight);
+          flight
+            .catch((error: unknown) => {
+              if (!(error instanceof ProjectRefusedError)) this.logger.warn('provisioning failed', { userId, projectKey, error: describe(error) });
+            })
+            .finally(() => this.unattended.delete(flight));
+        }
+        return { status: 'provisioning', retryAfter: Math.min(PROVISIONING_RETRY_AFTER_SECONDS, MAX_PROVISIONING_RETRY_AFTER) };
+      }
+      known = settled.value;
+    }
+    if (options.signal?.aborted) throw new ClientGoneError(); // nobody to hand a token to: don't mint one
+    const ready = known;
+    let shares = this.mintShares.get(key);
+    if (!shares) this.mintShares.set(key, (shares = { joined: 0, gone: 0, delivered: 0 }));
+    const mine = shares;
+    mine.joined += 1;
+    let mint: Mint;
+    let signIn: SignInEra;
+    try {
+      [mint, signIn] = await Promise.all([
+        this.mintFlight.run(key, async () => {
+          try {
+            return await this.mintUpstream(ready);
+          } finally {
+            if (this.mintShares.get(key) === mine) this.mintShares.delete(key);
+          }
+        }),
+        this.signInEra(),
+      ]);
+    } catch (error) {
+      mine.joined -= 1;
       this.forgetApiIfGone(error);
       throw error;
-    });
+    }
+    if (options.signal?.aborted) {
+      mine.gone += 1;
+      if (mine.delivered === 0 && mine.gone === mine.joined) await this.revokeUndelivered(userId, mint.token);
+      throw new ClientGoneError();
+    }
+    mine.delivered += 1;
     const now = this.now();
     // Revocation matters as long as CoCalc accepts the token; renewal follows the session it gives.
     this.remember(mint.token, userId, mint.tokenExpiresAtMs);
@@ -194,24 +307,56 @@ export class TokenService {
     this.minted.set(digest, { userId, expiresAtMs });
   }
 
-  private async mintUpstream(userId: string, projectKey: string): Promise<Mint> {
-    const api = await this.api();
+  /** Account and project for (user, project key), made on first use; cached once complete. */
+  private async provision(userId: string, projectKey: string): Promise<Provisioned> {
     const key = `${userId}\u0000${projectKey}`;
-    let known = this.provisioned.get(key);
-    if (!known) {
-      const account = await this.provisioner.ensureAccount(userId);
-      known = { account, project: await this.provisioner.ensureProject(account, projectKey) };
-      if (this.provisioned.size >= 50_000) this.provisioned.delete(this.provisioned.keys().next().value as string);
-      this.provisioned.set(key, known);
+    const account = await this.provisioner.ensureAccount(userId);
+    const known = { account, project: await this.provisioner.ensureProject(account, projectKey) };
+    if (this.provisioned.size >= 50_000) this.provisioned.delete(this.provisioned.keys().next().value as string);
+    this.provisioned.set(key, known);
+    return known;
+  }
+
+  /** A token minted for a client that went away: revoke it (impersonate era) so nobody holds it. */
+  private async revokeUndelivered(userId: string, token: string): Promise<void> {
+    try {
+      const api = await this.api();
+      const revoked = await api.revokeAuthToken(token);
+      this.logger.info('client went away before the token was delivered', { userId, revoked });
+    } catch (error) {
+      this.logger.warn('could not revoke an undelivered token', { userId, kind: error instanceof Error ? error.name : 'unknown' });
     }
-    const { account, project } = known;
+  }
+
+  private async mintUpstream({ account, project }: Provisioned): Promise<Mint> {
+    const api = await this.api();
     const password = this.config.userAuth === 'admin' ? '' : account.password;
+    if (password) this.logger.addSecret(password);
     const startedBefore = this.now();
-    // Start and mint in parallel: the token is only handed out if the start worked too.
+    // Start and mint in parallel: the token is only handed out if the start worked too (a start
+    // that outlasts the upstream timeout counts as under way).
     const [token] = await Promise.all([api.mintAuthToken(account.accountId, password), this.provisioner.ensureStarted(project)]);
     const ttl = this.config.tokenTtlSeconds ?? TOKEN_TTL_SECONDS[api.generation];
     // Count the lifetime from before the call: CoCalc set its expiry no earlier than that.
     return { token, mintedAtMs: startedBefore, tokenExpiresAtMs: startedBefore + ttl * 1000, projectId: project.projectId };
+  }
+}
+
+function describe(error: unknown): Record<string, unknown> | string {
+  if (error instanceof UpstreamError) return { kind: error.kind, endpoint: error.endpoint, status: error.status };
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+/** Resolves `{value}` if `promise` settles within `ms`, `undefined` if not; rejects with its error. */
+async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value })), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

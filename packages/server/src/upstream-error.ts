@@ -39,12 +39,14 @@ export class UpstreamError extends Error {
   readonly upstreamMessage: string | undefined;
   /** For `unavailable`: when to try again, in ms. */
   readonly retryAfterMs: number | undefined;
+  /** For a refused `create_account`: CoCalc's `reason` object (field → message); for decisions, never for clients. */
+  readonly reason: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     kind: UpstreamErrorKind,
     endpoint: string,
     message: string,
-    extra: { status?: number; upstreamMessage?: string; retryAfterMs?: number; cause?: unknown } = {},
+    extra: { status?: number; upstreamMessage?: string; retryAfterMs?: number; cause?: unknown; reason?: Record<string, unknown> } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'UpstreamError';
@@ -53,6 +55,7 @@ export class UpstreamError extends Error {
     this.status = extra.status;
     this.upstreamMessage = extra.upstreamMessage?.slice(0, 8192);
     this.retryAfterMs = extra.retryAfterMs;
+    this.reason = extra.reason;
   }
 
   /** Whether this failure says something about CoCalc's health (breaker accounting). */

@@ -35,12 +35,19 @@ export interface PostOptions {
    * only when the connection was refused, i.e. CoCalc certainly never saw the first attempt.
    */
   idempotent?: boolean;
+  /**
+   * A CoCalc session cookie (`remember_me=…`) to act as that user instead of the key's account
+   * (v2 reads the cookie first). Never logged.
+   */
+  cookie?: string;
 }
 
 /** A parsed upstream answer: the status and the JSON body. */
 export interface UpstreamAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** The answer's `Set-Cookie` headers (a v2 sign-in's session); never logged. */
+  readonly setCookies: readonly string[];
 }
 
 const MAX_BODY_BYTES = 1 << 20;
@@ -137,6 +144,7 @@ export class UpstreamTransport {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
+    if (options.cookie) headers.cookie = options.cookie;
     const signal = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
     let text: string;
@@ -150,10 +158,10 @@ export class UpstreamTransport {
     const json = parseJson(text, response.headers.get('content-type'));
     if (status >= 200 && status < 300) {
       if (json === NOT_JSON) throw new UpstreamError('invalid', endpoint, `CoCalc answered HTTP ${status} without a JSON body`, { status });
-      return { status, body: json };
+      return { status, body: json, setCookies: response.headers.getSetCookie() };
     }
     // v1 reports bad keys, bad parameters and unknown endpoints as HTTP 400 {error}: a real answer.
-    if (status >= 400 && status < 500 && json !== NOT_JSON) return { status, body: json };
+    if (status >= 400 && status < 500 && json !== NOT_JSON) return { status, body: json, setCookies: [] };
     throw new UpstreamError('http', endpoint, `CoCalc answered HTTP ${status}`, { status });
   }
 }

@@ -19,20 +19,50 @@ export interface FakeCall {
   readonly contentType: string | undefined;
 }
 
-/** A minimal CoCalc API stand-in for tests and the benchmark (NOT the emulator; no kiosk, no sign-in). */
+/** One project the fake knows. `owner` is the account that created it (the API key's, or a new user's). */
+export interface FakeProject {
+  owner: string;
+  title: string;
+  collaborators: Set<string>;
+  files: Map<string, string>;
+  running: boolean;
+  deleted: boolean;
+}
+
+/** A minimal CoCalc API stand-in for tests and the benchmark (NOT the emulator; no kiosk). */
 export interface FakeCocalc {
   readonly url: string;
   readonly apiKey: string;
+  /** The account the API key belongs to (a site admin). */
+  readonly adminAccountId: string;
   readonly calls: FakeCall[];
   mode: FakeMode;
   latencyMs: number;
   /** Characters of filler before the quoted body in `echo-error` answers. */
   echoPadding: number;
+  /**
+   * Awaited before a call to `path` is answered (after it was recorded and, for creations, before
+   * anything is made): tests hold a call open with it and release it later.
+   */
+  gate: ((path: string, body: Record<string, unknown>) => Promise<void>) | undefined;
+  /**
+   * Paths whose next call is carried out and then answered with a reset connection, as when the
+   * backend dies (or the network fails) between CoCalc's work and its answer.
+   */
+  readonly dropAnswerOnce: Set<string>;
+  /** Like CoCalc: every sign-up also creates and starts a "My First Project" owned by the new account. */
+  firstProjectOnSignUp: boolean;
+  /** `auth/sign-in` answers an error while set (a CoCalc that refuses for a while). */
+  refuseSignIn: boolean;
   /** Accounts, projects (with collaborators, files, state) and tokens it knows. */
   readonly state: {
     accounts: Map<string, { password: string; email: string }>;
-    projects: Map<string, { collaborators: Set<string>; files: Map<string, string>; running: boolean }>;
+    projects: Map<string, FakeProject>;
     tokens: Map<string, string>;
+    /** Tokens expired through `org.expireToken`. */
+    expired: Set<string>;
+    /** remember_me value → account. */
+    sessions: Map<string, string>;
   };
   close(): Promise<void>;
 }
@@ -40,16 +70,21 @@ export interface FakeCocalc {
 /** Starts the fake on an ephemeral port speaking `generation`. */
 export async function startFakeCocalc(options: { generation: 'classic' | 'modern'; apiKey?: string; latencyMs?: number }): Promise<FakeCocalc> {
   const apiKey = options.apiKey ?? `sk-${randomBytes(18).toString('hex').slice(0, 24)}`;
-  const state: FakeCocalc['state'] = { accounts: new Map(), projects: new Map(), tokens: new Map() };
+  const state: FakeCocalc['state'] = { accounts: new Map(), projects: new Map(), tokens: new Map(), expired: new Set(), sessions: new Map() };
   const calls: FakeCall[] = [];
   let resetOnce = true;
-  const fake = {
+  const fake: FakeCocalc = {
     url: '',
     apiKey,
+    adminAccountId: randomUUID(),
     calls,
     mode: 'ok' as FakeMode,
     latencyMs: options.latencyMs ?? 0,
     echoPadding: 0,
+    gate: undefined,
+    dropAnswerOnce: new Set(),
+    firstProjectOnSignUp: false,
+    refuseSignIn: false,
     state,
     close: async () => {},
   };
@@ -70,8 +105,12 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
     const path = (req.url ?? '/').split('?')[0]!;
     calls.push({ path, body, authorization: req.headers.authorization, contentType });
     if (fake.latencyMs > 0) await sleep(fake.latencyMs);
+    if (fake.gate) await fake.gate(path, body);
+    const drop = fake.dropAnswerOnce.delete(path);
+    const setCookies: string[] = [];
     const json = (status: number, value: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      if (drop) return void req.socket.destroy();
+      res.writeHead(status, { 'content-type': 'application/json', ...(setCookies.length ? { 'set-cookie': setCookies } : {}) });
       res.end(JSON.stringify(value));
     };
     switch (fake.mode) {
@@ -102,13 +141,24 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
       const id = typeof body.id === 'string' ? body.id : randomUUID();
       if (fake.mode === 'error200') return json(200, { event: 'error', id, error: `something failed ${apiKey}` });
       if (fake.mode === 'echo-error') return json(200, { event: 'error', id, error: echo(body) });
-      return json(200, { id, ...v1(event, body, state, fake.mode) });
+      return json(200, { id, ...v1(event, body, fake) });
     }
-    if (generation === 'modern' && (path.startsWith('/api/v2/') || path.startsWith('/api/conat/'))) {
-      if (key !== apiKey) return json(200, { error: 'invalid api key' });
+    if (path.startsWith('/api/v2/') || (generation === 'modern' && path.startsWith('/api/conat/'))) {
+      // Both generations have API v2; a remember_me cookie acts as that user (CoCalc reads it first).
+      const cookie = /(?:^|;\s*)remember_me=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+      const caller = cookie !== undefined ? fake.state.sessions.get(cookie) : key === apiKey ? fake.adminAccountId : undefined;
+      if (path === '/api/v2/auth/sign-in') {
+        const account = [...state.accounts].find(([, a]) => a.email === body.email && a.password === body.password)?.[0];
+        if (fake.refuseSignIn || !account) return json(200, { error: 'Problem signing into account -- password is incorrect.' });
+        const value = randomBytes(16).toString('hex');
+        state.sessions.set(value, account);
+        setCookies.push(`remember_me=${value}; Path=/; HttpOnly; SameSite=Strict`);
+        return json(200, { account_id: account });
+      }
+      if (!caller) return json(200, { error: 'invalid api key' });
       if (fake.mode === 'error200') return json(200, { error: `something failed ${apiKey}` });
       if (fake.mode === 'echo-error') return json(200, { error: echo(body) });
-      return json(200, modern(path, body, state, fake.mode));
+      return json(200, modern(path, body, fake, caller));
     }
     res.writeHead(404, { 'content-type': 'text/html' });
     res.end('<html>Not found</html>');
@@ -119,7 +169,7 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
 
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  (fake as { url: string }).url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -128,20 +178,37 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
   return fake;
 }
 
-function v1(event: string, b: Record<string, unknown>, s: FakeCocalc['state'], mode: FakeMode): Record<string, unknown> {
+function newProject(f: FakeCocalc, owner: string, title: string, running: boolean): string {
+  const project_id = randomUUID();
+  f.state.projects.set(project_id, { owner, title, collaborators: new Set([owner]), files: new Map(), running, deleted: false });
+  return project_id;
+}
+
+function newAccount(f: FakeCocalc, email: string, password: string): string {
+  const account_id = randomUUID();
+  f.state.accounts.set(account_id, { password, email });
+  if (f.firstProjectOnSignUp) newProject(f, account_id, 'My First Project', true);
+  return account_id;
+}
+
+function v1(event: string, b: Record<string, unknown>, f: FakeCocalc): Record<string, unknown> {
+  const s = f.state;
+  const mode = f.mode;
   switch (event) {
     case 'ping':
       return { event: 'pong', now: new Date().toISOString() };
     case 'create_account': {
-      const account_id = randomUUID();
-      s.accounts.set(account_id, { password: String(b.password), email: String(b.email_address) });
-      return { event: 'account_created', account_id };
+      if ([...s.accounts.values()].some((a) => a.email === String(b.email_address))) {
+        return { event: 'account_creation_failed', reason: { email_address: 'This e-mail address is already taken.' } };
+      }
+      return { event: 'account_created', account_id: newAccount(f, String(b.email_address), String(b.password)) };
     }
-    case 'create_project': {
-      const project_id = randomUUID();
-      s.projects.set(project_id, { collaborators: new Set(), files: new Map(), running: b.start === true });
-      return { event: 'project_created', project_id };
+    case 'user_search': {
+      const found = [...s.accounts].find(([, a]) => a.email === String(b.query));
+      return { event: 'user_search_results', results: found ? [{ account_id: found[0], first_name: 'Embed', last_name: 'x', email_address: found[1].email }] : [] };
     }
+    case 'create_project':
+      return { event: 'project_created', project_id: newProject(f, f.adminAccountId, String(b.title ?? ''), b.start === true) };
     case 'add_collaborator':
       s.projects.get(String(b.project_id))?.collaborators.add(String(b.account_id));
       return { event: 'success' };
@@ -168,10 +235,16 @@ function v1(event: string, b: Record<string, unknown>, s: FakeCocalc['state'], m
   }
 }
 
-function modern(path: string, b: Record<string, unknown>, s: FakeCocalc['state'], mode: FakeMode): unknown {
+function modern(path: string, b: Record<string, unknown>, f: FakeCocalc, caller: string): unknown {
+  const s = f.state;
+  const mode = f.mode;
   if (path === '/api/conat/hub') {
     const args = (Array.isArray(b.args) ? b.args[0] : {}) as Record<string, unknown>;
     if (b.name === 'system.ping') return { now: Date.now() };
+    if (b.name === 'org.expireToken') {
+      s.expired.add(String(args.token));
+      return null;
+    }
     if (b.name === 'system.generateUserAuthToken') {
       if (!s.accounts.has(String(args.user_account_id))) return { error: 'no such account' };
       const token = mode === 'badtoken' ? { token: 'x' } : randomBytes(12).toString('hex');
@@ -187,14 +260,27 @@ function modern(path: string, b: Record<string, unknown>, s: FakeCocalc['state']
   }
   switch (path.slice('/api/v2/'.length)) {
     case 'auth/sign-up': {
-      const account_id = randomUUID();
-      s.accounts.set(account_id, { password: String(b.password), email: String(b.email) });
-      return { account_id };
+      // CoCalc: a sign-up with the e-mail and password of an existing account signs in instead.
+      const existing = [...s.accounts].find(([, a]) => a.email === String(b.email));
+      if (existing && existing[1].password === String(b.password)) return { account_id: existing[0] };
+      if (existing) return { issues: { email: `Email address "${String(b.email)}" already in use.` } };
+      return { account_id: newAccount(f, String(b.email), String(b.password)) };
     }
-    case 'projects/create': {
-      const project_id = randomUUID();
-      s.projects.set(project_id, { collaborators: new Set(), files: new Map(), running: false });
-      return { project_id };
+    case 'projects/create':
+      return { project_id: newProject(f, caller, String(b.title ?? ''), false) };
+    case 'projects/get':
+      return [...s.projects]
+        .filter(([, p]) => !p.deleted && p.collaborators.has(caller))
+        .reverse()
+        .slice(0, typeof b.limit === 'number' ? b.limit : 50)
+        .map(([project_id, p]) => ({ project_id, title: p.title, description: '', name: null }));
+    case 'projects/stop':
+    case 'projects/delete': {
+      const p = s.projects.get(String(b.project_id));
+      if (!p || !p.collaborators.has(caller)) return { error: 'must be a collaborator to stop project' };
+      p.running = false;
+      if (path.endsWith('delete')) p.deleted = true;
+      return { status: 'ok' };
     }
     case 'projects/collaborators/add':
       s.projects.get(String(b.project_id))?.collaborators.add(String(b.account_id));

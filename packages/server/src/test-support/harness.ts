@@ -15,17 +15,18 @@ export interface Harness {
   /** Signs `user` in through the demo endpoint and returns the cookie header value. */
   login(user: string): Promise<string>;
   /** POSTs to the token endpoint the way the element does (same-origin, custom header, JSON). */
-  mint(cookie: string | undefined, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  mint(cookie: string | undefined, body: unknown, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response>;
   /** POSTs to the revoke endpoint the same way. */
   revoke(cookie: string | undefined, body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
-/** Starts a backend against `upstream` on port 0. `env` overrides any variable. */
+/** Starts a backend against `upstream` on port 0. `env` overrides any variable; `now` replaces the clock. */
 export async function startHarness(
   upstream: { url: string; apiKey: string },
   env: Record<string, string> = {},
   dataDir?: string,
+  options: { now?: () => number } = {},
 ): Promise<Harness> {
   const ownsDir = dataDir === undefined;
   dataDir ??= mkdtempSync(join(tmpdir(), 'cocalc-embed-server-'));
@@ -44,7 +45,7 @@ export async function startHarness(
   });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(line), secrets: [config.apiKey] });
-  const server = await startServer({ config, logger, port: 0, host: '127.0.0.1' });
+  const server = await startServer({ config, logger, port: 0, host: '127.0.0.1', now: options.now });
   const base = server.url;
   return {
     server,
@@ -60,8 +61,8 @@ export async function startHarness(
       if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
       return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     },
-    mint(cookie, body, headers = {}) {
-      return post('/api/cocalc/token', cookie, body, headers);
+    mint(cookie, body, headers = {}, signal) {
+      return post('/api/cocalc/token', cookie, body, headers, signal);
     },
     revoke(cookie, body, headers = {}) {
       return post('/api/cocalc/token/revoke', cookie, body, headers);
@@ -72,8 +73,9 @@ export async function startHarness(
     },
   };
 
-  function post(path: string, cookie: string | undefined, body: unknown, headers: Record<string, string>): Promise<Response> {
+  function post(path: string, cookie: string | undefined, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     return fetch(`${base}${path}`, {
+      signal,
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
+import { startEmulator } from '@cocalc-embed/emulator';
+import { GENERATIONS } from './test-support/upstream.js';
+
+const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const USERS = ['u1', 'u2', 'u3', 'u4'];
+const PROJECTS = [undefined, 'lab'];
+/**
+ * Each round kills -9 the backend while its n-th creating call of the round (account, project,
+ * collaborator) is in flight: CoCalc then does the work but the answer reaches nobody.
+ */
+const KILL_AT_CREATION = [1, 2, 3, 5, 7, 9, 12];
+const CREATING = /create_account|auth\/sign-up|create_project|projects\/create|add_collaborator|collaborators\/add/;
+
+/**
+ * A pass-through proxy in front of the emulator that calls `onRequest` with each API path as it
+ * arrives, before forwarding it: the test kills the backend at exactly that point. The emulator
+ * still gets (and carries out) the request, as CoCalc would after its client died.
+ */
+async function startRecordingProxy(target: string, onRequest: (path: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      onRequest(req.url ?? '');
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
+      fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' })
+        .then(async (answer) => {
+          const body = Buffer.from(await answer.arrayBuffer());
+          const out: Record<string, string | string[]> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
+          const cookies = answer.headers.getSetCookie();
+          if (cookies.length) out['set-cookie'] = cookies;
+          res.writeHead(answer.status, out).end(body);
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+interface EmulatorState {
+  accounts: Record<string, { account_id: string; email_address: string | null; last_name: string }>;
+  projects: Record<string, { project_id: string; title: string; users: Record<string, string> }>;
+}
+
+/** Starts `cocalc-embed serve` as its own process; resolves its URL once it listens. */
+function startBackend(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    cwd: PACKAGE,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.resume();
+  return new Promise((resolveUrl, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolveUrl({ child, url: match[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`backend exited early (${code})`)));
+  });
+}
+
+/** Asks for every user's tokens until each got one, or the backend is gone. Returns how many got one. */
+async function visitAll(url: string): Promise<number> {
+  const headers = { 'content-type': 'application/json', [TOKEN_REQUEST_HEADER]: '1', 'sec-fetch-site': 'same-origin' };
+  const visit = async (user: string, project: string | undefined): Promise<boolean> => {
+    try {
+      const login = await fetch(`${url}/api/demo/login`, { method: 'POST', headers, body: JSON.stringify({ user }) });
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      for (;;) {
+        const res = await fetch(`${url}/api/cocalc/token`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify({ path: 'intro.ipynb', project }) });
+        await res.arrayBuffer();
+        if (res.status === 200) return true;
+        await new Promise((r) => setTimeout(r, 100)); // 202 (still provisioning) or a failure: ask again
+      }
+    } catch {
+      return false; // the backend was killed
+    }
+  };
+  const results = await Promise.all(USERS.flatMap((u) => PROJECTS.map((p) => visit(u, p))));
+  return results.filter(Boolean).length;
+}
+
+for (const generation of GENERATIONS) {
+  describe(`kill -9 during provisioning (${generation})`, () => {
+    it('leaves exactly one account per user and one shared project per name after repeated crashes and retries', async () => {
+      const emuDir = mkdtempSync(join(tmpdir(), 'cocalc-embed-crash-emu-'));
+      const emu = await startEmulator({ port: 0, host: '127.0.0.1', dataDir: emuDir, generation });
+      emu.controls.set({ apiLatencyMs: 300 });
+      let onCreation: (() => void) | undefined;
+      let creations = 0;
+      const proxy = await startRecordingProxy(emu.url, (path) => {
+        if (CREATING.test(path)) {
+          creations += 1;
+          onCreation?.();
+        }
+      });
+      const env = {
+        COCALC_URL: proxy.url,
+        COCALC_API_KEY: emu.apiKey,
+        COCALC_EMBED_DATA_DIR: mkdtempSync(join(tmpdir(), 'cocalc-embed-crash-')),
+        COCALC_EMBED_DEMO_AUTH: '1',
+        COCALC_EMBED_DEMO_USERS: USERS.join(','),
+        COCALC_EMBED_SESSION_SECRET: 'crash-test-secret-0123456789abcdef0123',
+        COCALC_EMBED_PROVISION_WAIT_MS: '1000',
+        COCALC_EMBED_RATE_USER_PER_MIN: '100000',
+        COCALC_EMBED_RATE_USER_BURST: '100000',
+        COCALC_EMBED_RATE_IP_PER_MIN: '100000',
+        COCALC_EMBED_RATE_IP_BURST: '100000',
+        PORT: '0',
+        LOG_LEVEL: 'error',
+      };
+      try {
+        let killed = 0;
+        for (const n of KILL_AT_CREATION) {
+          const { child, url } = await startBackend(env);
+          const exited = new Promise((r) => child.once('exit', r));
+          creations = 0;
+          onCreation = () => {
+            if (creations === n) {
+              killed += 1;
+              child.kill('SIGKILL');
+            }
+          };
+          const visits = visitAll(url);
+          await Promise.race([exited, visits]);
+          onCreation = undefined;
+          child.kill('SIGKILL');
+          await exited;
+          await visits;
+        }
+        assert.ok(killed >= 3, `the backend was killed mid-creation ${killed} times`);
+        const { child, url } = await startBackend(env);
+        try {
+          assert.equal(await visitAll(url), USERS.length * PROJECTS.length, 'every visit gets its token in the end');
+        } finally {
+          child.kill('SIGKILL');
+        }
+
+        const state = JSON.parse(readFileSync(join(emuDir, 'state.json'), 'utf8')) as EmulatorState;
+        const ours = Object.values(state.accounts).filter((a) => a.email_address?.endsWith('@users.cocalc-embed.invalid'));
+        for (const user of USERS) {
+          assert.equal(ours.filter((a) => a.last_name === user).length, 1, `exactly one account for ${user}`);
+        }
+        assert.equal(ours.length, USERS.length);
+        const projects = Object.values(state.projects).filter((p) => /^(default|lab) \(u\d\)/.test(p.title));
+        for (const user of USERS) {
+          const account = ours.find((a) => a.last_name === user)!;
+          for (const key of ['default', 'lab']) {
+            const named = projects.filter((p) => p.title.startsWith(`${key} (${user})`));
+            assert.equal(named.length, 1, `exactly one project "${key}" for ${user}`);
+            assert.ok(named[0]!.users[account.account_id], `"${key}" of ${user} is shared with ${user}`);
+          }
+        }
+        assert.equal(projects.length, USERS.length * PROJECTS.length);
+      } finally {
+        await proxy.close();
+        await emu.close();
+      }
+    });
+  });
+}
