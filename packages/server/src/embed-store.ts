@@ -1,3 +1,7 @@
+import type { SchemaStatus } from './migrations.js';
+import type { RateLimit } from './rate-limit.js';
+import type { RateLimiterOptions } from './rate-limiter.js';
+
 /** A site user's CoCalc account, as the backend created it. */
 export interface AccountRecord {
   /** Normalised CoCalc base URL the account lives on (mappings never cross servers). */
@@ -80,12 +84,25 @@ export interface FirstProjectCleanup {
   readonly nextAt: number;
 }
 
+/** A token this backend handed out, known by its SHA-256 digest (never the token itself). */
+export interface MintedToken {
+  /** The site user it was minted for: only they may revoke it. */
+  readonly userId: string;
+  /** Epoch ms when CoCalc stops accepting it. */
+  readonly expiresAt: number;
+}
+
 /**
- * Where the backend keeps its user → CoCalc mapping. Async so that a networked store (PostgreSQL)
- * can implement it; {@link SqliteEmbedStore} is the shipped one. Writes of records are
- * insert-if-absent and return the record that won, so two backends racing agree.
+ * Where the backend keeps its user → CoCalc mapping, and everything instances sharing it must
+ * agree on: minted tokens (revocation from any instance), exclusive sections (provisioning exactly
+ * once) and rate limits. {@link SqliteEmbedStore} (one instance, the default) and
+ * {@link PostgresEmbedStore} (any number of instances) implement it; `createStore(config)` picks
+ * one. Writes of records are insert-if-absent and return the record that won, so two backends
+ * racing agree.
  */
 export interface EmbedStore {
+  /** Which store this is (for logs and health output). */
+  readonly kind: 'sqlite' | 'postgres';
   /** The user's account on `site`, if one was created. */
   getAccount(site: string, userId: string): Promise<AccountRecord | undefined>;
   /** Inserts unless a record for (site, userId) exists; resolves with the stored record. */
@@ -118,6 +135,28 @@ export interface EmbedStore {
   updateFirstProjectCleanup(site: string, userId: string, state: FirstProjectState, attempts: number, nextAt: number): Promise<void>;
   /** Pending or confirming clean-ups on `site` whose next attempt is due at `now`, oldest first. */
   dueFirstProjectCleanups(site: string, now: number, limit: number): Promise<FirstProjectCleanup[]>;
+  /** Records a minted token so that any instance can revoke it; a digest seen again is refreshed. */
+  rememberToken(digest: string, token: MintedToken): Promise<void>;
+  /** The minted token with this digest, if remembered and not forgotten. */
+  findToken(digest: string): Promise<MintedToken | undefined>;
+  /** Forgets a token (revoked). */
+  forgetToken(digest: string): Promise<void>;
+  /** Forgets tokens CoCalc no longer accepts at `now`; resolves how many. */
+  pruneTokens(now: number): Promise<number>;
+  /**
+   * Runs `fn` while no other caller, in this process or in any other instance sharing the store,
+   * runs a section with the same `key`; later callers wait their turn. If the holder's process
+   * dies, the section is released (PostgreSQL: its connection ends, and with it the lock).
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** A rate limit named `name` (its own buckets), shared by every instance using this store. */
+  rateLimit(name: string, options: RateLimiterOptions): RateLimit;
+  /** Resolves when the store answers; rejects when it cannot be reached (readiness probes). */
+  ping(): Promise<void>;
+  /** Where the schema stands against this build's {@link MIGRATIONS}. */
+  schemaStatus(): Promise<SchemaStatus>;
+  /** Applies pending migrations (one at a time across instances); resolves the versions applied. */
+  migrate(): Promise<number[]>;
   /** Counts, for health output and tests. */
   counts(): Promise<{ accounts: number; projects: number }>;
   /** Releases the connection. */

@@ -72,9 +72,18 @@ export class FirstProjectCleaner {
 
   /** Runs every due clean-up now; resolves when they are done (tests, CLI). */
   runDue(): Promise<void> {
-    this.running ??= this.sweep().finally(() => {
-      this.running = undefined;
-    });
+    // One sweep at a time across every instance sharing the store: the next one finds the jobs the
+    // first handled already moved on, so no sign-up project is cleaned up twice at once.
+    this.running ??= this.options.store
+      .exclusive(`first-projects\u0000${this.options.site}`, () => this.sweep())
+      .catch((error: unknown) => {
+        // The store could not even be reached for the lock: try again later, never crash.
+        this.logger.error('first-project clean-up sweep failed', { error: error instanceof Error ? error.message : 'unknown' });
+        this.wake(RETRY_DELAYS_MS[1]);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

@@ -40,6 +40,17 @@ export interface ServerConfig {
   readonly signIn: 'auto' | SignInEra;
   /** `COCALC_EMBED_DATA_DIR`, default `<repo>/data`. */
   readonly dataDir: string;
+  /**
+   * `COCALC_EMBED_DATABASE_URL`: a `postgres://` (or `postgresql://`) connection string. Set, the
+   * backend keeps its state in that PostgreSQL database, which any number of instances may share;
+   * unset (`null`), in the SQLite file in `dataDir` (one instance). A secret: never logged.
+   */
+  readonly databaseUrl: string | null;
+  /**
+   * `COCALC_EMBED_MIGRATE`: `on-start` (default) applies pending schema migrations when the server
+   * starts; `manual` leaves that to `cocalc-embed migrate` and refuses to start on an older schema.
+   */
+  readonly migrate: 'on-start' | 'manual';
   /** `PORT`, default 8787. */
   readonly port: number;
   /** `HOST`, default `127.0.0.1`. */
@@ -218,6 +229,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (projectNames && (projectNames.length === 0 || projectNames.some((n) => !PROJECT_NAME_PATTERN.test(n)))) {
     fail('COCALC_EMBED_PROJECT_NAMES', 'must be a comma-separated list of project names (letters, digits, ".", "_", "-")');
   }
+  const databaseUrl = get('COCALC_EMBED_DATABASE_URL') ?? null;
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) {
+    fail('COCALC_EMBED_DATABASE_URL', 'must be a postgres:// or postgresql:// connection string (unset it for the SQLite file)');
+  }
   const logLevel = oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info');
 
   const config: ServerConfig = {
@@ -229,6 +244,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     api: oneOf('COCALC_API', ['auto', 'v1', 'modern'] as const, 'auto'),
     signIn: oneOf('COCALC_SIGN_IN', ['auto', 'url', 'impersonate'] as const, 'auto'),
     dataDir: resolve(get('COCALC_EMBED_DATA_DIR') ?? resolve(REPO_DIR, 'data')),
+    databaseUrl,
+    migrate: oneOf('COCALC_EMBED_MIGRATE', ['on-start', 'manual'] as const, 'on-start'),
     port: int('PORT', 8787, 0, 65_535),
     host: get('HOST') ?? '127.0.0.1',
     projectMode: oneOf('COCALC_EMBED_PROJECT_MODE', ['per-user', 'per-notebook'] as const, 'per-user'),
@@ -264,6 +281,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || url.searchParams.has('host'));
+  } catch {
+    return false;
+  }
 }
 
 function isOrigin(value: string): boolean {

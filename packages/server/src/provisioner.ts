@@ -64,23 +64,33 @@ export class Provisioner {
   ensureAccount(userId: string): Promise<AccountRecord> {
     return this.accountFlight.run(userId, async () => {
       const { store, site } = this.options;
-      const existing = await store.getAccount(site, userId);
-      if (existing) return existing;
-      const intent = await store.putAccountIntent({
-        site,
-        userId,
-        email: `${slug(userId)}-${randomBytes(6).toString('hex')}@${this.emailDomain}`,
-        password: randomBytes(24).toString('base64url'),
-        createdAt: this.now(),
-      });
-      this.logger.addSecret(intent.password);
-      const api = await this.options.api();
-      const accountId = await api.createAccount({ firstName: 'Embed', lastName: userId.slice(0, 40), email: intent.email, password: intent.password });
-      this.logger.info('created CoCalc account', { userId, accountId });
-      const account = await store.putAccount({ site, userId, accountId, password: intent.password, email: intent.email, createdAt: this.now() });
-      await this.options.firstProjects?.schedule(account);
-      return account;
+      const known = await store.getAccount(site, userId);
+      if (known) return known;
+      // Across instances: one creates, the others wait here and then read what it made. Without
+      // this, a second instance would find the first one's intent and send the same sign-up while
+      // the first is still waiting for CoCalc's answer.
+      return store.exclusive(`account\u0000${site}\u0000${userId}`, () => this.createAccount(userId));
     });
+  }
+
+  private async createAccount(userId: string): Promise<AccountRecord> {
+    const { store, site } = this.options;
+    const existing = await store.getAccount(site, userId);
+    if (existing) return existing;
+    const intent = await store.putAccountIntent({
+      site,
+      userId,
+      email: `${slug(userId)}-${randomBytes(6).toString('hex')}@${this.emailDomain}`,
+      password: randomBytes(24).toString('base64url'),
+      createdAt: this.now(),
+    });
+    this.logger.addSecret(intent.password);
+    const api = await this.options.api();
+    const accountId = await api.createAccount({ firstName: 'Embed', lastName: userId.slice(0, 40), email: intent.email, password: intent.password });
+    this.logger.info('created CoCalc account', { userId, accountId });
+    const account = await store.putAccount({ site, userId, accountId, password: intent.password, email: intent.email, createdAt: this.now() });
+    await this.options.firstProjects?.schedule(account);
+    return account;
   }
 
   /**
@@ -91,55 +101,63 @@ export class Provisioner {
   ensureProject(account: AccountRecord, projectKey: string): Promise<ProjectRecord> {
     return this.projectFlight.run(`${account.userId}\u0000${projectKey}`, async () => {
       const { store, site } = this.options;
-      let project = await store.getProject(site, account.userId, projectKey);
-      const api = await this.options.api();
-      if (!project) {
-        let intent = await store.getProjectIntent(site, account.userId, projectKey);
-        let projectId: string | undefined;
-        if (intent) {
-          // An earlier attempt got this far: did CoCalc create the project before we lost track?
-          const title = intent.title;
-          projectId = (await api.listProjects({ limit: 200 })).find((p) => p.title === title)?.projectId;
-          if (projectId) this.logger.info('found the project an earlier attempt created', { userId: account.userId, projectKey, projectId });
-        } else {
-          intent = await store.putProjectIntent(
-            { site, userId: account.userId, projectKey, title: `${projectKey} (${account.userId}) [${randomBytes(6).toString('hex')}]`, createdAt: this.now() },
-            this.maxProjects,
-          );
-          if (!intent) {
-            throw new ProjectRefusedError('PROJECT_LIMIT', `This user already has ${this.maxProjects} projects, the most this site allows.`);
-          }
-        }
-        projectId ??= await api.createProject(intent.title, 'Created by cocalc-embed');
-        // Record before sharing: if add_collaborator fails, the retry reuses this project.
-        project = await store.putProject({
-          site,
-          userId: account.userId,
-          projectKey,
-          projectId,
-          seededAt: null,
-          startedAt: null,
-          createdAt: this.now(),
-        });
-        this.logger.info('created CoCalc project', { userId: account.userId, projectKey, projectId });
-      }
-      if (project.seededAt === null) {
-        const created = project;
-        // Start first and seed meanwhile: on a real CoCalc the start is the slow part, and a file
-        // write to a stopped project would start it anyway, one write at a time.
-        await Promise.all([
-          this.ensureStarted(created, true),
-          (async () => {
-            await api.addCollaborator(created.projectId, account.accountId);
-            await this.seed(api, created.projectId);
-          })(),
-        ]);
-        const at = this.now();
-        await store.markSeeded(site, account.userId, projectKey, at);
-        project = { ...created, seededAt: at, startedAt: this.lastStarted.get(created.projectId) ?? created.startedAt };
-      }
-      return project;
+      const known = await store.getProject(site, account.userId, projectKey);
+      if (known?.seededAt != null) return known;
+      // Across instances, as for accounts: one creates, shares, starts and seeds; the others wait.
+      return store.exclusive(`project\u0000${site}\u0000${account.userId}\u0000${projectKey}`, () => this.createProject(account, projectKey));
     });
+  }
+
+  private async createProject(account: AccountRecord, projectKey: string): Promise<ProjectRecord> {
+    const { store, site } = this.options;
+    let project = await store.getProject(site, account.userId, projectKey);
+    const api = await this.options.api();
+    if (!project) {
+      let intent = await store.getProjectIntent(site, account.userId, projectKey);
+      let projectId: string | undefined;
+      if (intent) {
+        // An earlier attempt got this far: did CoCalc create the project before we lost track?
+        const title = intent.title;
+        projectId = (await api.listProjects({ limit: 200 })).find((p) => p.title === title)?.projectId;
+        if (projectId) this.logger.info('found the project an earlier attempt created', { userId: account.userId, projectKey, projectId });
+      } else {
+        intent = await store.putProjectIntent(
+          { site, userId: account.userId, projectKey, title: `${projectKey} (${account.userId}) [${randomBytes(6).toString('hex')}]`, createdAt: this.now() },
+          this.maxProjects,
+        );
+        if (!intent) {
+          throw new ProjectRefusedError('PROJECT_LIMIT', `This user already has ${this.maxProjects} projects, the most this site allows.`);
+        }
+      }
+      projectId ??= await api.createProject(intent.title, 'Created by cocalc-embed');
+      // Record before sharing: if add_collaborator fails, the retry reuses this project.
+      project = await store.putProject({
+        site,
+        userId: account.userId,
+        projectKey,
+        projectId,
+        seededAt: null,
+        startedAt: null,
+        createdAt: this.now(),
+      });
+      this.logger.info('created CoCalc project', { userId: account.userId, projectKey, projectId });
+    }
+    if (project.seededAt === null) {
+      const created = project;
+      // Start first and seed meanwhile: on a real CoCalc the start is the slow part, and a file
+      // write to a stopped project would start it anyway, one write at a time.
+      await Promise.all([
+        this.ensureStarted(created, true),
+        (async () => {
+          await api.addCollaborator(created.projectId, account.accountId);
+          await this.seed(api, created.projectId);
+        })(),
+      ]);
+      const at = this.now();
+      await store.markSeeded(site, account.userId, projectKey, at);
+      project = { ...created, seededAt: at, startedAt: this.lastStarted.get(created.projectId) ?? created.startedAt };
+    }
+    return project;
   }
 
   /**

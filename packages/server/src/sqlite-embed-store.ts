@@ -7,40 +7,32 @@ import type {
   EmbedStore,
   FirstProjectCleanup,
   FirstProjectState,
+  MintedToken,
   ProjectIntent,
   ProjectRecord,
 } from './embed-store.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { MIGRATIONS, schemaStatus, type SchemaStatus } from './migrations.js';
+import { memoryRateLimit, type RateLimit } from './rate-limit.js';
+import type { RateLimiterOptions } from './rate-limiter.js';
 
 /** Default file name inside the data folder. */
 export const SQLITE_FILE_NAME = 'cocalc-embed.sqlite';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS accounts (
-  site TEXT NOT NULL, user_id TEXT NOT NULL, account_id TEXT NOT NULL, password TEXT NOT NULL,
-  email TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id));
-CREATE TABLE IF NOT EXISTS projects (
-  site TEXT NOT NULL, user_id TEXT NOT NULL, project_key TEXT NOT NULL, project_id TEXT NOT NULL,
-  seeded_at INTEGER, started_at INTEGER, created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id, project_key));
-CREATE TABLE IF NOT EXISTS account_intents (
-  site TEXT NOT NULL, user_id TEXT NOT NULL, email TEXT NOT NULL, password TEXT NOT NULL,
-  created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id));
-CREATE TABLE IF NOT EXISTS project_intents (
-  site TEXT NOT NULL, user_id TEXT NOT NULL, project_key TEXT NOT NULL, title TEXT NOT NULL,
-  created_at INTEGER NOT NULL, PRIMARY KEY (site, user_id, project_key));
-CREATE TABLE IF NOT EXISTS first_projects (
-  site TEXT NOT NULL, user_id TEXT NOT NULL, account_id TEXT NOT NULL, state TEXT NOT NULL,
-  attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, PRIMARY KEY (site, user_id));
-`;
 
 /**
- * {@link EmbedStore} on a SQLite file (better-sqlite3, WAL). Created on first use with mode 0600,
- * because it holds the generated CoCalc passwords. Pass `':memory:'` for a throw-away store.
+ * {@link EmbedStore} on a SQLite file (better-sqlite3, WAL): the embedded default, for ONE backend
+ * instance (exclusive sections and rate limits live in this process). Created on first use with
+ * mode 0600, because it holds the generated CoCalc passwords, and migrated when opened. Pass
+ * `':memory:'` for a throw-away store.
  */
 export class SqliteEmbedStore implements EmbedStore {
+  readonly kind = 'sqlite' as const;
   /** The database file path (or `:memory:`). */
   readonly file: string;
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly sections = new KeyedMutex();
 
   /** Opens (creating if needed) `file`; use {@link SqliteEmbedStore.inDataDir} for the default name. */
   constructor(file: string) {
@@ -52,7 +44,8 @@ export class SqliteEmbedStore implements EmbedStore {
       this.db.pragma('journal_mode = WAL');
     }
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    // A file belongs to one instance: it is brought up to date whenever it is opened.
+    this.migrateNow();
     this.stmts = {
       getAccount: this.db.prepare('SELECT * FROM accounts WHERE site = ? AND user_id = ?'),
       putAccount: this.db.prepare(
@@ -82,6 +75,12 @@ export class SqliteEmbedStore implements EmbedStore {
       dueFirstProjects: this.db.prepare(
         "SELECT * FROM first_projects WHERE site = ? AND state IN ('pending', 'confirming') AND next_at <= ? ORDER BY next_at LIMIT ?",
       ),
+      rememberToken: this.db.prepare(
+        'INSERT INTO minted_tokens (digest, user_id, expires_at) VALUES (?, ?, ?) ON CONFLICT (digest) DO UPDATE SET user_id = excluded.user_id, expires_at = excluded.expires_at',
+      ),
+      findToken: this.db.prepare('SELECT user_id, expires_at FROM minted_tokens WHERE digest = ?'),
+      forgetToken: this.db.prepare('DELETE FROM minted_tokens WHERE digest = ?'),
+      pruneTokens: this.db.prepare('DELETE FROM minted_tokens WHERE expires_at <= ?'),
       counts: this.db.prepare('SELECT (SELECT COUNT(*) FROM accounts) AS accounts, (SELECT COUNT(*) FROM projects) AS projects'),
     };
   }
@@ -166,6 +165,43 @@ export class SqliteEmbedStore implements EmbedStore {
     }));
   }
 
+  async rememberToken(digest: string, token: MintedToken): Promise<void> {
+    this.stmts.rememberToken.run(digest, token.userId, token.expiresAt);
+  }
+
+  async findToken(digest: string): Promise<MintedToken | undefined> {
+    const row = this.stmts.findToken.get(digest) as Row;
+    return row ? { userId: String(row.user_id), expiresAt: Number(row.expires_at) } : undefined;
+  }
+
+  async forgetToken(digest: string): Promise<void> {
+    this.stmts.forgetToken.run(digest);
+  }
+
+  async pruneTokens(now: number): Promise<number> {
+    return this.stmts.pruneTokens.run(now).changes;
+  }
+
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.sections.run(key, fn);
+  }
+
+  rateLimit(_name: string, options: RateLimiterOptions): RateLimit {
+    return memoryRateLimit(options);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async schemaStatus(): Promise<SchemaStatus> {
+    return schemaStatus(this.appliedVersions());
+  }
+
+  async migrate(): Promise<number[]> {
+    return this.migrateNow();
+  }
+
   async counts(): Promise<{ accounts: number; projects: number }> {
     const row = this.stmts.counts.get() as { accounts: number; projects: number };
     return { accounts: row.accounts, projects: row.projects };
@@ -173,6 +209,25 @@ export class SqliteEmbedStore implements EmbedStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private appliedVersions(): number[] {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    return (this.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as Array<{ version: number }>).map((r) => r.version);
+  }
+
+  /** Applies every pending migration in one immediate transaction (a second process waits). */
+  private migrateNow(): number[] {
+    return this.db.transaction(() => {
+      const { pending } = schemaStatus(this.appliedVersions());
+      const record = this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const version of pending) {
+        const migration = MIGRATIONS.find((m) => m.version === version)!;
+        if (migration.sqlite) this.db.exec(migration.sqlite);
+        record.run(migration.version, migration.name, Date.now());
+      }
+      return [...pending];
+    }).immediate();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { createStore } from './create-store.js';
 import { createTokenApp, type TokenApp, type TokenAppOptions } from './token-app.js';
 
 /** Options of {@link startServer}: the app's options plus where to listen. */
@@ -27,9 +28,19 @@ export interface RunningServer {
   close(): Promise<boolean>;
 }
 
-/** Starts the token backend on a Node HTTP server. */
+/**
+ * Starts the token backend on a Node HTTP server. Without `options.store` it opens the configured
+ * one ({@link createStore}: PostgreSQL or SQLite, schema migrated or checked) and closes it on close.
+ */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const app = createTokenApp(options);
+  const store = options.store ?? (await createStore(options.config, { logger: options.logger }));
+  let app: TokenApp;
+  try {
+    app = createTokenApp({ ...options, store, ownStore: options.store === undefined || options.ownStore === true });
+  } catch (error) {
+    if (options.store === undefined) await store.close();
+    throw error;
+  }
   const port = options.port ?? options.config.port;
   const hostname = options.host ?? options.config.host;
   const server = await new Promise<Server>((resolve, reject) => {

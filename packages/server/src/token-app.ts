@@ -6,7 +6,6 @@ import { createDemoAuth, type Authenticate } from './demo-auth.js';
 import type { EmbedStore } from './embed-store.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
-import { RateLimiter } from './rate-limiter.js';
 import { RefusalSummary } from './refusal-summary.js';
 import { SqliteEmbedStore } from './sqlite-embed-store.js';
 import { ProjectRefusedError } from './project-refused-error.js';
@@ -18,8 +17,14 @@ import { UpstreamError } from './upstream-error.js';
 export interface TokenAppOptions {
   /** Validated configuration ({@link loadConfig}). */
   config: ServerConfig;
-  /** The mapping store; default a {@link SqliteEmbedStore} in `config.dataDir`. */
+  /**
+   * The store; default a {@link SqliteEmbedStore} in `config.dataDir`. With
+   * `COCALC_EMBED_DATABASE_URL` set, pass the store `createStore(config)` resolves (or use
+   * `startServer`, which does).
+   */
   store?: EmbedStore;
+  /** Close a given `store` when the app closes (a store the app opens itself always is). */
+  ownStore?: boolean;
   /**
    * Who the site's user is. Default: the demo cookie when `config.demoAuth`, else nobody (every
    * mint answers 401 until the site plugs in its own session check).
@@ -76,16 +81,20 @@ const SECURITY_HEADERS: Record<string, string> = {
 export function createTokenApp(options: TokenAppOptions): TokenApp {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
-  const ownsStore = options.store === undefined;
+  if (options.store === undefined && config.databaseUrl) {
+    throw new Error('COCALC_EMBED_DATABASE_URL is set: pass the store createStore(config) resolves, or use startServer');
+  }
+  const ownsStore = options.store === undefined || options.ownStore === true;
   const store = options.store ?? SqliteEmbedStore.inDataDir(config.dataDir);
   const service = new TokenService({ config, store, logger, fetch: options.fetch, now: options.now });
   service.firstProjects.start();
   const demo = config.demoAuth ? createDemoAuth({ secret: config.sessionSecret, users: config.demoUsers, now: options.now }) : undefined;
   const authenticate: Authenticate = options.authenticate ?? demo?.authenticate ?? (async () => null);
-  const userLimit = new RateLimiter({ perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
-  const ipLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
+  // Limits live in the store, so instances sharing a database share them too.
+  const userLimit = store.rateLimit('user', { perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
+  const ipLimit = store.rateLimit('ip', { perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
   // Sign-ins get buckets of their own (same setting): signing in must not eat the mint budget.
-  const loginIpLimit = new RateLimiter({ perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
+  const loginIpLimit = store.rateLimit('login-ip', { perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
 
   const proxies = new TrustedProxies(config.trustedProxies);
   const allowedOrigins = new Set(config.allowedOrigins);
@@ -148,16 +157,24 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) =>
-    draining ? c.json({ status: 'draining' }, 503) : c.json({ status: 'ready', breaker: service.transport.breaker.state }),
-  );
+  // Ready means: not draining, and the store answers (an instance that cannot reach the shared
+  // database must leave the load balancer's rotation rather than fail every visit).
+  app.get('/readyz', async (c) => {
+    if (draining) return c.json({ status: 'draining' }, 503);
+    try {
+      await store.ping();
+    } catch {
+      return c.json({ status: 'store-unavailable', store: store.kind }, 503);
+    }
+    return c.json({ status: 'ready', store: store.kind, breaker: service.transport.breaker.state });
+  });
 
   app.all('/api/cocalc/token', async (c) => {
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
 
     const ip = clientIp(c, proxies, options.clientAddress);
-    const byIp = ipLimit.take(ip);
+    const byIp = await ipLimit.take(ip);
     if (!byIp.allowed) {
       logger.warn('rate limited', { scope: 'ip', ip });
       return fail(c, 429, 'RATE_LIMITED', 'Too many token requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
@@ -166,7 +183,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     if (!who || typeof who.userId !== 'string' || who.userId.length === 0 || who.userId.length > 200) {
       return fail(c, 401, 'UNAUTHENTICATED', 'Sign in to this site first.');
     }
-    const byUser = userLimit.take(who.userId);
+    const byUser = await userLimit.take(who.userId);
     if (!byUser.allowed) {
       logger.warn('rate limited', { scope: 'user', userId: who.userId });
       return fail(c, 429, 'RATE_LIMITED', 'Too many token requests for this user.', { 'retry-after': String(byUser.retryAfterSeconds) });
@@ -212,7 +229,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     const refused = checkCsrf(c, config.allowSameSite);
     if (refused) return refused;
     const ip = clientIp(c, proxies, options.clientAddress);
-    const byIp = ipLimit.take(ip);
+    const byIp = await ipLimit.take(ip);
     if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
     const who = await authenticate(c.req.raw);
     if (!who || typeof who.userId !== 'string' || who.userId.length === 0 || who.userId.length > 200) {
@@ -237,7 +254,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     app.all('/api/demo/login', async (c) => {
       const refused = checkCsrf(c, config.allowSameSite);
       if (refused) return refused;
-      const byIp = loginIpLimit.take(clientIp(c, proxies, options.clientAddress));
+      const byIp = await loginIpLimit.take(clientIp(c, proxies, options.clientAddress));
       if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many sign-ins from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
       const body = await readJsonBody(c);
       if ('error' in body) return body.error;

@@ -50,6 +50,9 @@ interface MintShares {
   delivered: number;
 }
 
+/** How often expired token digests are removed from the store. */
+const TOKEN_PRUNE_INTERVAL_MS = 10 * 60_000;
+
 /** Seconds a 202 "provisioning" answer asks the browser to wait before asking again. */
 export const PROVISIONING_RETRY_AFTER_SECONDS = 2;
 
@@ -92,10 +95,12 @@ export class TokenService {
   /** Fully provisioned (account, project) per user and project key: the mapping never changes once made. */
   private readonly provisioned = new Map<string, { account: AccountRecord; project: ProjectRecord }>();
   /**
-   * Tokens handed out and not yet revoked, by SHA-256 digest (never the token itself), with their
-   * user: only the user a token was minted for may revoke it. Bounded; the oldest go first.
+   * Tokens handed out and not yet revoked are recorded in the store, by SHA-256 digest (never the
+   * token itself) with their user: only the user a token was minted for may revoke it, and any
+   * instance sharing the store can. Expired ones are pruned on this timer.
    */
-  private readonly minted = new Map<string, { userId: string; expiresAtMs: number }>();
+  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly store: EmbedStore;
   /** Provisioning flights that answered 202 and so have no request left to log their failure. */
   private readonly unattended = new Set<Promise<Provisioned>>();
   private apiPromise: Promise<CocalcApi> | undefined;
@@ -105,6 +110,13 @@ export class TokenService {
     this.config = options.config;
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.store = options.store;
+    this.pruneTimer = setInterval(() => {
+      this.store.pruneTokens(this.now()).catch((error: unknown) => {
+        this.logger.warn('could not prune expired token digests', { error: error instanceof Error ? error.message : 'unknown' });
+      });
+    }, TOKEN_PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
     this.transport = new UpstreamTransport({
       cocalcUrl: this.config.apiUrl,
       apiKey: this.config.apiKey,
@@ -140,6 +152,7 @@ export class TokenService {
   /** Stops background timers (the first-project clean-up); recorded jobs resume in the next process. */
   close(): void {
     this.firstProjects.close();
+    clearInterval(this.pruneTimer);
   }
 
   /**
@@ -254,7 +267,11 @@ export class TokenService {
     mine.delivered += 1;
     const now = this.now();
     // Revocation matters as long as CoCalc accepts the token; renewal follows the session it gives.
-    this.remember(mint.token, userId, mint.tokenExpiresAtMs);
+    // Recorded before the answer, so a revoke reaching another instance right after finds it. A
+    // store that cannot record it does not cost the visit: the token then just lives out its time.
+    await this.store.rememberToken(tokenDigest(mint.token), { userId, expiresAt: mint.tokenExpiresAtMs }).catch((error: unknown) => {
+      this.logger.warn('could not record a minted token for revocation', { userId, error: error instanceof Error ? error.message : 'unknown' });
+    });
     const expiresAtMs = mint.mintedAtMs + grantSeconds((mint.tokenExpiresAtMs - mint.mintedAtMs) / 1000, signIn) * 1000;
     return {
       token: mint.token,
@@ -275,14 +292,14 @@ export class TokenService {
    */
   async revoke(userId: string, token: string): Promise<boolean> {
     const digest = tokenDigest(token);
-    const entry = this.minted.get(digest);
-    if (!entry || entry.userId !== userId || entry.expiresAtMs <= this.now()) return false;
+    const entry = await this.store.findToken(digest);
+    if (!entry || entry.userId !== userId || entry.expiresAt <= this.now()) return false;
     const api = await this.api();
     const revoked = await api.revokeAuthToken(token).catch((error: unknown) => {
       this.forgetApiIfGone(error);
       throw error;
     });
-    if (revoked) this.minted.delete(digest);
+    if (revoked) await this.store.forgetToken(digest);
     return revoked;
   }
 
@@ -298,13 +315,6 @@ export class TokenService {
     this.logger.warn('CoCalc answered 404 on an API route: detecting its API again', { endpoint: error.endpoint, generation: this.generation });
     this.apiPromise = undefined;
     this.generation = undefined;
-  }
-
-  private remember(token: string, userId: string, expiresAtMs: number): void {
-    const digest = tokenDigest(token);
-    this.minted.delete(digest); // re-insert as newest (single flight hands one token to many)
-    if (this.minted.size >= 100_000) this.minted.delete(this.minted.keys().next().value as string);
-    this.minted.set(digest, { userId, expiresAtMs });
   }
 
   /** Account and project for (user, project key), made on first use; cached once complete. */
