@@ -146,7 +146,8 @@ export interface EmbedStore {
   /**
    * Runs `fn` while no other caller, in this process or in any other instance sharing the store,
    * runs a section with the same `key`; later callers wait their turn. If the holder's process
-   * dies, the section is released (PostgreSQL: its connection ends, and with it the lock).
+   * dies, the section is released (PostgreSQL: its connection ends, and with it the lock). Keys are
+   * text without NUL characters (PostgreSQL text cannot hold them): callers JSON-encode their parts.
    */
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** A rate limit named `name` (its own buckets), shared by every instance using this store. */

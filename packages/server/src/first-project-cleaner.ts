@@ -75,7 +75,7 @@ export class FirstProjectCleaner {
     // One sweep at a time across every instance sharing the store: the next one finds the jobs the
     // first handled already moved on, so no sign-up project is cleaned up twice at once.
     this.running ??= this.options.store
-      .exclusive(`first-projects\u0000${this.options.site}`, () => this.sweep())
+      .exclusive(JSON.stringify(['first-projects', this.options.site]), () => this.sweep())
       .catch((error: unknown) => {
         // The store could not even be reached for the lock: try again later, never crash.
         this.logger.error('first-project clean-up sweep failed', { error: error instanceof Error ? error.message : 'unknown' });

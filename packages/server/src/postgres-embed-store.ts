@@ -113,7 +113,7 @@ export class PostgresEmbedStore implements EmbedStore {
   async putProjectIntent(i: ProjectIntent, maxProjects?: number): Promise<ProjectIntent | undefined> {
     // One transaction under a per-user lock: two instances cannot both take the user's last slot.
     return this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`user-projects\u0000${i.site}\u0000${i.userId}`]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['user-projects', i.site, i.userId])]);
       const existing = await client.query('SELECT * FROM project_intents WHERE site = $1 AND user_id = $2 AND project_key = $3', [i.site, i.userId, i.projectKey]);
       if (existing.rows[0]) return toProjectIntent(existing.rows[0]);
       const hasRecord = (await client.query('SELECT 1 FROM projects WHERE site = $1 AND user_id = $2 AND project_key = $3', [i.site, i.userId, i.projectKey])).rowCount! > 0;

@@ -69,7 +69,7 @@ export class Provisioner {
       // Across instances: one creates, the others wait here and then read what it made. Without
       // this, a second instance would find the first one's intent and send the same sign-up while
       // the first is still waiting for CoCalc's answer.
-      return store.exclusive(`account\u0000${site}\u0000${userId}`, () => this.createAccount(userId));
+      return store.exclusive(JSON.stringify(['account', site, userId]), () => this.createAccount(userId));
     });
   }
 
@@ -104,7 +104,7 @@ export class Provisioner {
       const known = await store.getProject(site, account.userId, projectKey);
       if (known?.seededAt != null) return known;
       // Across instances, as for accounts: one creates, shares, starts and seeds; the others wait.
-      return store.exclusive(`project\u0000${site}\u0000${account.userId}\u0000${projectKey}`, () => this.createProject(account, projectKey));
+      return store.exclusive(JSON.stringify(['project', site, account.userId, projectKey]), () => this.createProject(account, projectKey));
     });
   }
 
