@@ -8,10 +8,13 @@
  * so does the backend (`cli.ts serve`, exactly as deployed); autocannon drives the backend from
  * this process, whose event loop then does nothing else.
  *
- * Phases (≈10 s each): pre-provision N users (upstream latency 0), then
+ * Phases (≈10 s each): pre-provision N users (upstream latency 0: first visits per second), then
  *  1. mint at 100 ms upstream latency, 50 connections, users round-robin ⇒ mints/s, added p99, errors;
  *  2. mint at 0 ms upstream latency ⇒ full-endpoint throughput;
- *  3. a bare node:http handler making the same upstream call at 0 ms ⇒ overhead ratio.
+ *  3. a bare node:http handler making the same upstream call at 0 ms ⇒ overhead ratio;
+ *  4. the same against TWO instances on one throw-away PostgreSQL (`server.pg.*`), same upstream:
+ *     N first visits alternated between them (⇒ provisions/s), then phase 1 with 25 connections
+ *     to each (⇒ mints/s of the pair).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
+import { startThrowawayPostgres } from '../src/test-support/throwaway-postgres.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
@@ -87,11 +91,11 @@ async function startFakeUpstream(): Promise<{ child: ChildProcess; url: string; 
   return { child, url, apiKey, ask };
 }
 
-async function run(url: string, cookies: string[] | null, duration: number): Promise<autocannon.Result> {
+async function run(url: string, cookies: string[] | null, duration: number, connections = CONNECTIONS): Promise<autocannon.Result> {
   let i = 0;
   return autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration,
     requests: [
       {
@@ -105,10 +109,37 @@ async function run(url: string, cookies: string[] | null, duration: number): Pro
   });
 }
 
+/**
+ * Signs every user in and asks for their first token (provisioning), 25 at a time, on `urls` by
+ * turns; a 202 (still provisioning) is asked again, as the element does. Returns the cookies.
+ */
+async function provisionAll(urls: readonly string[]): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let start = 0; start < users.length; start += 25) {
+    await Promise.all(
+      users.slice(start, start + 25).map(async (user, k) => {
+        const url = urls[(start + k) % urls.length]!;
+        const headers = { 'content-type': 'application/json', [TOKEN_REQUEST_HEADER]: '1' };
+        const login = await fetch(`${url}/api/demo/login`, { method: 'POST', headers, body: JSON.stringify({ user }) });
+        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+        cookies[start + k] = cookie;
+        for (;;) {
+          const mint = await fetch(`${url}/api/cocalc/token`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify({ path: 'intro.ipynb' }) });
+          await mint.arrayBuffer();
+          if (mint.status === 200) break;
+          if (mint.status !== 202) throw new Error(`provisioning ${user} failed: ${mint.status}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }),
+    );
+  }
+  return cookies;
+}
+
 const fake = await startFakeUpstream();
 const dataDir = mkdtempSync(join(tmpdir(), 'cocalc-embed-bench-'));
 const users = Array.from({ length: USERS }, (_, n) => `u${n}`);
-const { child: backend, url } = await spawnAndReadUrl(['src/cli.ts', 'serve'], {
+const backendEnv = {
   COCALC_URL: fake.url,
   COCALC_API_KEY: fake.apiKey,
   COCALC_API: 'v1',
@@ -126,27 +157,17 @@ const { child: backend, url } = await spawnAndReadUrl(['src/cli.ts', 'serve'], {
   COCALC_EMBED_RATE_IP_BURST: '100000',
   COCALC_UPSTREAM_MAX_CONCURRENCY: '256',
   COCALC_UPSTREAM_MAX_QUEUE: '1000',
-});
+};
+const { child: backend, url } = await spawnAndReadUrl(['src/cli.ts', 'serve'], backendEnv);
 
 try {
   // Sign every user in and provision them (the measured path is then the mint alone).
-  const cookies: string[] = [];
   const provisionStarted = Date.now();
-  for (let start = 0; start < users.length; start += 25) {
-    await Promise.all(
-      users.slice(start, start + 25).map(async (user, k) => {
-        const headers = { 'content-type': 'application/json', [TOKEN_REQUEST_HEADER]: '1' };
-        const login = await fetch(`${url}/api/demo/login`, { method: 'POST', headers, body: JSON.stringify({ user }) });
-        const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-        cookies[start + k] = cookie;
-        const mint = await fetch(`${url}/api/cocalc/token`, { method: 'POST', headers: { ...headers, cookie }, body: JSON.stringify({ path: 'intro.ipynb' }) });
-        if (mint.status !== 200) throw new Error(`provisioning ${user} failed: ${mint.status}`);
-        await mint.arrayBuffer();
-      }),
-    );
-  }
+  const cookies = await provisionAll([url]);
+  const provisionSeconds = (Date.now() - provisionStarted) / 1000;
   metric('server.provision_users', users.length, 'users');
-  metric('server.provision_s', (Date.now() - provisionStarted) / 1000, 's');
+  metric('server.provision_s', provisionSeconds, 's');
+  metric('server.provision_per_s', users.length / provisionSeconds, 'users/s');
 
   await fake.ask({ latencyMs: LATENCY_MS });
   const loaded = await run(url, cookies, DURATION);
@@ -178,8 +199,41 @@ try {
   } finally {
     await stop(bare);
   }
+
+  await benchTwoInstancesOnPostgres();
 } finally {
   if (backend.exitCode === null) await stop(backend);
   await stop(fake.child);
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Phase 4: two instances sharing a throw-away PostgreSQL, against the same fake upstream. */
+async function benchTwoInstancesOnPostgres(): Promise<void> {
+  const postgres = await startThrowawayPostgres();
+  const instances: ChildProcess[] = [];
+  try {
+    const databaseUrl = await postgres.createDatabase();
+    await fake.ask({ latencyMs: 0 });
+    // One after the other: the first applies the migrations.
+    for (let n = 0; n < 2; n++) {
+      const { child, url: instanceUrl } = await spawnAndReadUrl(['src/cli.ts', 'serve'], { ...backendEnv, COCALC_EMBED_DATABASE_URL: databaseUrl });
+      instances.push(Object.assign(child, { benchUrl: instanceUrl }));
+    }
+    const urls = instances.map((c) => (c as ChildProcess & { benchUrl: string }).benchUrl);
+    const started = Date.now();
+    const cookies = await provisionAll(urls);
+    metric('server.pg.provision_per_s', users.length / ((Date.now() - started) / 1000), 'users/s');
+
+    await fake.ask({ latencyMs: LATENCY_MS });
+    // The same 50 connections as phase 1, split between the two instances (as a balancer would).
+    const results = await Promise.all(urls.map((u) => run(u, cookies, DURATION, CONNECTIONS / urls.length)));
+    const ok = results.reduce((sum, r) => sum + r['2xx'], 0);
+    const seconds = Math.max(...results.map((r) => r.duration));
+    metric('server.pg.mints_per_s', ok / seconds, 'req/s');
+    metric('server.pg.latency.p99_ms', Math.max(...results.map((r) => r.latency.p99)), 'ms');
+    metric('server.pg.errors', results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0), 'count');
+  } finally {
+    for (const child of instances) if (child.exitCode === null) await stop(child);
+    postgres.stop();
+  }
 }
