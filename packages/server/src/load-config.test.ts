@@ -26,6 +26,23 @@ describe('loadConfig', () => {
     assert.match(config.dataDir, /\/data$/);
   });
 
+  it('store settings: SQLite unless a postgres:// URL is given; migrations at start unless manual; a bad URL is named, never echoed', () => {
+    const plain = loadConfig({ COCALC_API_KEY: key() });
+    assert.equal(plain.databaseUrl, null, 'SQLite stays the default');
+    assert.equal(plain.migrate, 'on-start');
+    for (const url of ['postgres://embed:pw@db.example:5432/embed?sslmode=require', 'postgresql://db/embed', 'postgres:///embed?host=/var/run/postgresql']) {
+      assert.equal(loadConfig({ COCALC_API_KEY: key(), COCALC_EMBED_DATABASE_URL: url }).databaseUrl, url);
+    }
+    assert.equal(loadConfig({ COCALC_API_KEY: key(), COCALC_EMBED_MIGRATE: 'manual' }).migrate, 'manual');
+    for (const bad of ['mysql://u:secret-pw@db/x', 'secret-pw', 'postgres://']) {
+      assert.throws(
+        () => loadConfig({ COCALC_API_KEY: key(), COCALC_EMBED_DATABASE_URL: bad }),
+        (error: unknown) => error instanceof ConfigError && error.variables.includes('COCALC_EMBED_DATABASE_URL') && !error.message.includes('secret-pw'),
+      );
+    }
+    assert.throws(() => loadConfig({ COCALC_API_KEY: key(), COCALC_EMBED_MIGRATE: 'sometimes' }), /COCALC_EMBED_MIGRATE/);
+  });
+
   it('provisioning settings: defaults, a wait below the element\'s 10 s, and validated names', () => {
     const config = loadConfig({ COCALC_API_KEY: key() });
     assert.equal(config.firstProject, 'stop');

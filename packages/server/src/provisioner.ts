@@ -182,7 +182,11 @@ export class Provisioner {
       }
       const at = this.now();
       this.lastStarted.set(project.projectId, at);
-      await this.options.store.markStarted(this.options.site, project.userId, project.projectKey, at);
+      // A note for later visits, not a condition of this one: a store that cannot take it (the
+      // database briefly unreachable) costs at most one extra start.
+      await this.options.store.markStarted(this.options.site, project.userId, project.projectKey, at).catch((error: unknown) => {
+        this.logger.warn('could not record a project start', { projectId: project.projectId, error: error instanceof Error ? error.message : 'unknown' });
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -237,5 +238,75 @@ describe('readiness with PostgreSQL', () => {
   it('createTokenApp refuses to guess a store when a database URL is configured', () => {
     const config = loadConfig({ COCALC_API_KEY: 'sk-0123456789abcdef0123', COCALC_EMBED_DATABASE_URL: 'postgres://embed@127.0.0.1:1/none' });
     assert.throws(() => createTokenApp({ config }), /createStore/);
+  });
+});
+
+/** A TCP relay to PostgreSQL that the test can cut: every open connection dropped, new ones refused. */
+async function startCuttableRelay(target: string): Promise<{ url: string; cut: () => Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const relayed = new URL(target);
+  relayed.port = String((server.address() as AddressInfo).port);
+  return {
+    url: relayed.toString(),
+    cut: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('an instance whose database goes away', () => {
+  it('keeps minting for users it has provisioned (limits in its own memory meanwhile), and leaves the rotation', async () => {
+    const fake = await startFakeCocalc({ generation: 'modern' });
+    const relay = await startCuttableRelay(await postgres.createDatabase());
+    const h = await startHarness(fake, {
+      COCALC_EMBED_DATABASE_URL: relay.url,
+      COCALC_EMBED_FIRST_PROJECT: 'keep',
+      // Every visit starts the project again, so every mint also records a start.
+      COCALC_EMBED_PROJECT_START_TTL_SECONDS: '0',
+      COCALC_EMBED_RATE_USER_PER_MIN: '2',
+      COCALC_EMBED_RATE_USER_BURST: '2',
+    });
+    try {
+      const alice = await h.login('alice');
+      let res = await h.mint(alice, { path: 'intro.ipynb' });
+      while (res.status === 202) {
+        await res.body?.cancel();
+        res = await h.mint(alice, { path: 'intro.ipynb' });
+      }
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+      await relay.cut();
+      assert.equal((await h.server.app.fetch(new Request('http://backend/readyz'))).status, 503, 'not ready without its database');
+      const during = await h.mint(alice, { path: 'intro.ipynb' });
+      assert.equal(during.status, 200, 'a provisioned user still gets a token');
+      parseTokenResponse(await during.json());
+      // The fallback budget starts afresh in memory: the burst of 2 once more, then refusals.
+      const second = await h.mint(alice, { path: 'intro.ipynb' });
+      assert.equal(second.status, 200);
+      await second.body?.cancel();
+      const limited = await h.mint(alice, { path: 'intro.ipynb' });
+      assert.equal(limited.status, 429, 'the per-user limit still holds, counted in memory');
+      await limited.body?.cancel();
+      const logs = h.logs.join('\n');
+      assert.match(logs, /could not record a project start/);
+      assert.match(logs, /could not record a minted token for revocation/);
+      assert.ok(!logs.includes(relay.url), 'the database URL is never logged');
+    } finally {
+      await h.close();
+      await fake.close();
+    }
   });
 });
