@@ -142,6 +142,33 @@ describe('provisioning across instances on one PostgreSQL', () => {
   });
 });
 
+describe('sign-up project clean-up across instances on one PostgreSQL', () => {
+  it('a due clean-up is carried out by one instance, not by each', async () => {
+    const fake = await startFakeCocalc({ generation: 'modern' });
+    fake.firstProjectOnSignUp = true;
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const url = await postgres.createDatabase();
+    const settings = { COCALC_EMBED_DATABASE_URL: url, COCALC_EMBED_FIRST_PROJECT: 'stop' };
+    const a = await startHarness(fake, settings, undefined, { now });
+    const b = await startHarness(fake, settings, undefined, { now });
+    try {
+      const res = await a.mint(await a.login('alice'), { path: 'intro.ipynb' });
+      parseTokenResponse(await res.json());
+      offset += 3_000; // past the first attempt
+      await Promise.all([a, b].map((h) => h.server.app.embed.service.firstProjects.runDue()));
+      const first = [...fake.state.projects.values()].find((p) => p.title === 'My First Project');
+      assert.equal(first?.running, false, 'stopped');
+      assert.equal(fake.calls.filter((c) => c.path === '/api/v2/projects/stop').length, 1, 'stopped once, by one of the two');
+      assert.equal(fake.calls.filter((c) => c.path === '/api/v2/auth/sign-in').length, 1, 'one sign-in as the user');
+    } finally {
+      await a.close();
+      await b.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('revocation across instances on one PostgreSQL', () => {
   let emu: RunningEmulator;
   before(async () => {
