@@ -52,7 +52,9 @@ export class PostgresEmbedStore implements EmbedStore {
     this.logger = options.logger ?? silentLogger;
     const common = { connectionString, connectionTimeoutMillis: 10_000, application_name: 'cocalc-embed' };
     this.pool = new pg.Pool({ ...common, max: options.poolSize ?? 10 });
-    this.lockPool = new pg.Pool({ ...common, max: options.lockPoolSize ?? 20 });
+    // Waiting for a lock connection is waiting for other provisionings to finish (each holds one
+    // while CoCalc works, ~10 s on a real server): allow longer than for a query connection.
+    this.lockPool = new pg.Pool({ ...common, connectionTimeoutMillis: 60_000, max: options.lockPoolSize ?? 20 });
     // An idle connection that breaks (database restarted, network cut) is reported here; unhandled
     // it would end the process. The pool replaces it on the next query.
     for (const pool of [this.pool, this.lockPool]) {
