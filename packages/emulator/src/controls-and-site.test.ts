@@ -18,7 +18,7 @@ describe('test controls', () => {
     const res = await emu.request('/__emulator/controls');
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.deepEqual(await res.json(), {
-      latencyMs: 0, dropReplies: 0, neverReady: false, reloadMidRequest: false, expireTokens: false, expireSessions: false, apiLatencyMs: 0, upstream: 'ok',
+      latencyMs: 0, dropReplies: 0, neverReady: false, bridgeAfterLoad: false, reloadMidRequest: false, expireTokens: false, expireSessions: false, apiLatencyMs: 0, upstream: 'ok',
     });
     assert.deepEqual(emu.controls.get(), DEFAULT_CONTROLS);
   });
