@@ -47,7 +47,7 @@ register();
 const dataDir = mkdtempSync(join(tmpdir(), 'controller-wtr-'));
 const { startEmulator } = await import('@cocalc-embed/emulator');
 if (typeof startEmulator !== 'function') throw new Error('@cocalc-embed/emulator does not export startEmulator yet');
-const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [`http://localhost:${PORT}`] });
+const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [`http://localhost:${PORT}`], generation: 'classic' });
 const { accountId } = await emulator.admin.createAccount({ email: 'controller-test@example.test', firstName: 'Con', lastName: 'Troller' });
 const { projectId } = await emulator.admin.createProject({ ownerAccountId: accountId, title: 'controller tests' });
 const files = ['notes.md', 'work/analysis.ipynb', 'third.md'];

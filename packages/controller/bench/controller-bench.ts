@@ -40,7 +40,7 @@ const page = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
 const pageOrigin = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
-const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [pageOrigin] });
+const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [pageOrigin], generation: 'classic' });
 const browser = await chromium.launch({
   executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS],

@@ -100,7 +100,7 @@ async function timeToReady(): Promise<void> {
   });
   await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
   const pageOrigin = `http://localhost:${(page.address() as AddressInfo).port}`;
-  const emulator = await startEmulator({ port: 0, dataDir: join(tmp, 'emulator'), devHttpOrigins: [pageOrigin] });
+  const emulator = await startEmulator({ port: 0, dataDir: join(tmp, 'emulator'), devHttpOrigins: [pageOrigin], generation: 'classic' });
   const config = loadConfig({
     COCALC_URL: emulator.url,
     COCALC_API_KEY: emulator.apiKey,

@@ -37,11 +37,12 @@ describe('modern generation: v2, conat hub/project, no v1', () => {
       stdout: 'N',
       stderr: '',
       exit_code: 0,
+      type: 'blocking',
     });
     const token = (await hub('system.generateUserAuthToken', { user_account_id: accountId })).body;
     assert.match(String(token), /^[A-Za-z0-9]{24}$/);
     const imp = await emu.request(`/auth/impersonate?auth_token=${String(token)}`);
-    assert.equal(imp.headers.getSetCookie().length, 2);
+    assert.deepEqual(imp.headers.getSetCookie().map((c) => c.split('=')[0]), ['account_id', 'remember_me', 'connect.sid']);
   });
 
   test('v2 errors are HTTP 200 {error}', async () => {
@@ -69,10 +70,13 @@ describe('modern generation: v2, conat hub/project, no v1', () => {
       headers: { cookie, authorization: `Bearer ${emu.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'z@example.com', password: 'pw-123456', terms: true }),
     });
-    assert.ok('error' in ((await res.json()) as object));
+    const body = (await res.json()) as { issues: { api: string } };
+    assert.match(body.issues.api, /^Error: /);
+    const byAdmin = (await call('/api/v2/auth/sign-up', { email: 'z@example.com', password: 'pw-123456', terms: true })).body as { account_id: string };
+    assert.match(byAdmin.account_id, /^[0-9a-f-]{36}$/, 'the same sign-up with the admin key alone works');
   });
 
-  test('conat hub: API key only — cookies are refused', async () => {
+  test('conat hub: API key only — cookies alone and unknown keys get the recorded errors', async () => {
     const { accountId } = await emu.admin.createAccount({});
     const token = (await hub('system.generateUserAuthToken', { user_account_id: accountId })).body as string;
     const cookie = (await emu.request(`/auth/impersonate?auth_token=${token}`)).headers.getSetCookie()[0]!.split(';')[0]!;
@@ -82,17 +86,21 @@ describe('modern generation: v2, conat hub/project, no v1', () => {
       body: JSON.stringify({ name: 'projects.createProject', args: [{ title: 'x' }] }),
     });
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { error: 'must be signed in and MUST provide an api key (cookies are not allowed)' });
+    assert.deepEqual(await res.json(), { error: 'You must provide authentication via an API key.' });
+    assert.deepEqual((await hub('projects.createProject', { title: 'x' }, 'Bearer sk-nobody-has-this-key')).body, {
+      error: 'must be signed in and MUST provide an api key (cookies are not allowed)',
+    });
+    assert.deepEqual((await hub('projects.createProject', { title: 'x' }, null)).body, { error: 'You must provide authentication via an API key.' });
   });
 
   test('org.createToken needs an org member; org.expireToken kills the token; revokeUserAuthToken too', async () => {
     const { accountId } = await emu.admin.createAccount({ email: 'no-org@example.com' });
-    assert.deepEqual((await hub('org.createToken', { user: accountId })).body, { error: 'user is not in an org' });
+    assert.deepEqual((await hub('org.createToken', { user: accountId })).body, { error: 'Error: user is not in an org' });
     const member = (await hub('org.createUser', { name: 'acme', email: 'member@example.com', firstName: 'M', lastName: 'O' })).body as string;
     const created = (await hub('org.createToken', { user: 'member@example.com' })).body as { token: string; url: string };
     assert.match(created.token, /^[A-Za-z0-9]{24}$/);
     assert.equal(created.url, `https://cocalc.example.test/auth/impersonate?auth_token=${created.token}`);
-    assert.equal((await emu.request(`/auth/impersonate?auth_token=${created.token}`)).headers.getSetCookie().length, 2);
+    assert.equal((await emu.request(`/auth/impersonate?auth_token=${created.token}`)).headers.getSetCookie().length, 3);
     assert.deepEqual((await hub('org.expireToken', { token: created.token })).body, null);
     assert.match(await (await emu.request(`/auth/impersonate?auth_token=${created.token}`)).text(), /unknown or expired token/);
     const t2 = (await hub('system.generateUserAuthToken', { user_account_id: member })).body as string;
@@ -108,12 +116,12 @@ describe('modern generation: v2, conat hub/project, no v1', () => {
     const project = (name: string, arg: unknown, pid = a) => call('/api/conat/project', { project_id: pid, name, args: [arg] });
     assert.deepEqual((await project('system.writeTextFileToProject', { path: 'f.txt', content: 'hi' })).body, null);
     assert.deepEqual((await project('system.readTextFileFromProject', { path: 'f.txt' })).body, 'hi');
-    assert.deepEqual((await project('system.exec', { command: 'ls' })).body, { stdout: 'f.txt\n', stderr: '', exit_code: 0 });
+    assert.deepEqual((await project('system.exec', { command: 'ls' })).body, { stdout: 'f.txt\n', stderr: '', exit_code: 0, type: 'blocking' });
     assert.deepEqual((await hub('projects.copyPathBetweenProjects', { src: { project_id: a, path: 'f.txt' }, dest: { project_id: b, path: 'g.txt' } })).body, null);
     assert.equal(await emu.admin.readFile(b, 'g.txt'), 'hi');
     assert.deepEqual((await hub('projects.start', { project_id: b })).body, null);
     assert.deepEqual((await project('system.readTextFileFromProject', { path: 'nope' })).body, {
-      error: "ENOENT: no such file or directory, open 'nope'",
+      error: "Error: ENOENT: no such file or directory, open 'nope'",
     });
     assert.deepEqual((await hub('no.such', {})).body, { error: "unknown hub api function 'no.such'" });
   });
@@ -132,7 +140,7 @@ describe('modern token rules for non-admin keys', () => {
   test('non-admins need the target’s password; a wrong one bans the pair for 30 s; admins need none', async () => {
     // A non-admin API key can only be minted over v1, so make it on a classic emulator and reopen
     // the same data folder as a modern one (data carries over, as in a CoCalc upgrade).
-    const classic = await startTestEmulator();
+    const classic = await startTestEmulator({ generation: 'classic' });
     const reply = (await (
       await classic.post('/api/v1/create_account', {
         first_name: 'K', last_name: 'L', email_address: 'k@example.com', password: 'pw-123456', agreed_to_terms: true, get_api_key: true,
@@ -144,8 +152,8 @@ describe('modern token rules for non-admin keys', () => {
     try {
       const gen = async (password: string | undefined, key: string) =>
         (await (await emu.post('/api/conat/hub', { name: 'system.generateUserAuthToken', args: [{ user_account_id: target, password }] }, `Bearer ${key}`)).json()) as unknown;
-      assert.deepEqual(await gen(undefined, reply.api_key), { error: 'incorrect password' });
-      assert.deepEqual(await gen('target-pw', reply.api_key), { error: 'banned -- please wait at least 30s before trying again' });
+      assert.deepEqual(await gen(undefined, reply.api_key), { error: 'Error: incorrect password' });
+      assert.deepEqual(await gen('target-pw', reply.api_key), { error: 'Error: banned -- please wait at least 30s before trying again' });
       assert.match(String(await gen('anything', emu.apiKey)), /^[A-Za-z0-9]{24}$/);
     } finally {
       await emu.dispose();
@@ -157,7 +165,7 @@ describe('modern token rules for non-admin keys', () => {
 
 describe('classic generation has no conat bridge', () => {
   test('/api/conat/hub is 404 in classic', async () => {
-    const emu = await startTestEmulator();
+    const emu = await startTestEmulator({ generation: 'classic' });
     try {
       assert.equal((await emu.post('/api/conat/hub', { name: 'system.generateUserAuthToken', args: [{}] })).status, 404);
       // …but v2 already exists there (cocalc-reference.md §3.5).

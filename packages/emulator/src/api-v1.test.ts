@@ -7,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe('API v1 (classic generation)', () => {
   let emu: TestEmulator;
   before(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ generation: 'classic' });
   });
   after(() => emu.dispose());
 

@@ -2,30 +2,39 @@ import { accountForApiKey, apiKeyFromHeader } from './api-key-auth.js';
 import type { EmulatorContext } from './emulator-context.js';
 import { StoreError } from './emulator-store.js';
 import type { EmulatorRequest } from './http-io.js';
-import { appendSetCookie, sendJson, serializeCookie } from './http-io.js';
-import { cookieName, REMEMBER_ME_COOKIE_NAME } from './cookie-name.js';
+import { sendJson } from './http-io.js';
 import { sendNotFoundPage } from './next-not-found.js';
 import { OperationError } from './operation-error.js';
 import {
   addCollaborators,
   copyPath,
+  createFirstProject,
   createProject,
+  deleteProject,
   execInProject,
+  setProjectRunningAsCollaborator,
   startProject,
-  stopProject,
   writeTextFile,
 } from './project-operations.js';
 import { BodyParseError, readParams } from './request-params.js';
 import { sessionAccount } from './session-account.js';
+import { ensureConnectSid, setSignInCookies } from './sign-in-cookies.js';
 
 type Params = Record<string, unknown>;
 type Handler = (ctx: EmulatorContext, account: string | undefined, params: Params, req: EmulatorRequest) => unknown;
+
+/** A browser sign-up or a password sign-in signs the account in for six months (CoCalc's default sign-in length). */
+const SIGN_UP_SESSION_SECONDS = 6 * 30 * 24 * 3600;
+/** CoCalc's password length limits for sign-up (`@cocalc/util/auth`). */
+const MIN_PASSWORD_LENGTH = 6;
+const MAX_PASSWORD_LENGTH = 64;
 
 /**
  * `POST {base}/api/v2/<path>` (cocalc-reference.md §3.3): the Next.js API, present in both
  * generations (every endpoint below existed by 2024-10-18). Parameters come only from the POST body
  * (JSON or form). The `remember_me` cookie takes precedence over an API key (Basic or Bearer). Errors
  * are HTTP 200 `{error}`; void successes `{status:"ok"}`. Unknown paths get the Next.js 404 page.
+ * Every answer carries the hub's `connect.sid` session cookie when the request had none.
  */
 export async function handleApiV2(ctx: EmulatorContext, req: EmulatorRequest): Promise<void> {
   const endpoint = req.path.slice('/api/v2/'.length).replace(/\/+$/, '');
@@ -42,12 +51,15 @@ export async function handleApiV2(ctx: EmulatorContext, req: EmulatorRequest): P
     throw err;
   }
   const account = accountOf(ctx, req);
+  let answer: unknown;
   try {
-    sendJson(req.res, 200, handler(ctx, account, params, req));
+    answer = handler(ctx, account, params, req);
   } catch (err) {
-    if (err instanceof OperationError || err instanceof StoreError) return sendJson(req.res, 200, { error: err.message });
-    throw err;
+    if (!(err instanceof OperationError || err instanceof StoreError)) throw err;
+    answer = { error: err.message };
   }
+  ensureConnectSid(req);
+  sendJson(req.res, 200, answer);
 }
 
 /** CoCalc's `getAccountId`: remember_me cookie first, then an API key; a bad key just means "not signed in". */
@@ -72,33 +84,36 @@ function signedIn(account: string | undefined): string {
 
 const OK = { status: 'ok' } as const;
 
-/** A password sign-in's session lasts as long as CoCalc's remember_me default (6 months). */
-const SIGN_IN_TTL_SECONDS = 180 * 24 * 3600;
-
 const HANDLERS: Record<string, Handler> = {
-  'auth/sign-up': (ctx, account, p) => {
-    // With a key (or a session) on-prem, only admins may create accounts; anonymous sign-up is the
-    // public form and allowed.
-    if (account && !ctx.store.isAdmin(account)) throw new OperationError('only admins can create accounts');
-    const email = typeof p.email === 'string' ? p.email.trim() : '';
-    const password = typeof p.password === 'string' ? p.password : '';
+  'auth/sign-up': (ctx, account, p, req) => {
+    // CoCalc's `auth/sign-up` (next `pages/api/v2/auth/sign-up.ts`), in its order: an existing
+    // e-mail + password signs in; then the obvious issues; then, through the API, only trusted
+    // (here: admin) callers; then the e-mail must be free.
+    const email = typeof p.email === 'string' ? p.email.trim().toLowerCase() : '';
+    const password = typeof p.password === 'string' ? p.password.trim() : '';
     const existing = email ? ctx.store.accountByEmail(email) : undefined;
-    if (existing && ctx.store.isPasswordCorrect(existing.account_id, password)) return { account_id: existing.account_id };
-    const issues: Record<string, string> = {};
-    if (!p.terms || p.terms === 'false') issues.terms = 'You must agree to the terms of usage.';
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) issues.email = 'You must provide a valid email address.';
-    else if (existing) issues.email = 'Email address already in use.';
-    if (password.length < 6 || password.length > 64) issues.password = 'Your password must be between 6 and 64 characters long.';
+    if (existing && password && ctx.store.isPasswordCorrect(existing.account_id, password)) {
+      if (!account) setSignInCookies(ctx, req, existing.account_id, SIGN_UP_SESSION_SECONDS);
+      return { account_id: existing.account_id };
+    }
+    const issues = signUpIssues(p.terms, email, password);
     if (Object.keys(issues).length) return { issues };
+    if (account && !ctx.store.isAdmin(account)) {
+      return { issues: { api: 'Error: only trusted accounts may create accounts through the API' } };
+    }
+    if (existing) return { issues: { email: `Email address "${email}" already in use.` } };
     const created = ctx.store.createAccount({
       email,
       password,
-      firstName: typeof p.firstName === 'string' ? p.firstName : '',
-      lastName: typeof p.lastName === 'string' ? p.lastName : '',
+      firstName: typeof p.firstName === 'string' && p.firstName ? p.firstName.trim() : 'Anonymous',
+      lastName: typeof p.lastName === 'string' && p.lastName ? p.lastName.trim() : `User-${Math.round(Date.now() / 1000)}`,
     });
+    createFirstProject(ctx, created.account_id);
+    // Through the API (a key or a session) the caller stays who it was; a browser sign-up is signed in.
+    if (!account) setSignInCookies(ctx, req, created.account_id, SIGN_UP_SESSION_SECONDS);
     return { account_id: created.account_id };
   },
-  // `auth/sign-in {email, password}` → `{account_id}` and a remember_me cookie, or `{error}`.
+  // `auth/sign-in {email, password}` → `{account_id}` and the sign-in cookies, or `{error}`.
   'auth/sign-in': (ctx, _account, p, req) => {
     const email = typeof p.email === 'string' ? p.email : '';
     const found = email ? ctx.store.accountByEmail(email) : undefined;
@@ -106,14 +121,7 @@ const HANDLERS: Record<string, Handler> = {
     if (!ctx.store.isPasswordCorrect(found.account_id, typeof p.password === 'string' ? p.password : '')) {
       throw new OperationError(`Problem signing into account -- Error: password for '${email}' is incorrect.`);
     }
-    const value = ctx.store.createSession(found.account_id, SIGN_IN_TTL_SECONDS);
-    appendSetCookie(req.res, serializeCookie(cookieName(ctx.options.basePath, REMEMBER_ME_COOKIE_NAME), value, {
-      maxAgeMs: SIGN_IN_TTL_SECONDS * 1000,
-      sameSite: ctx.options.samesiteRememberMe,
-      secure: req.secure,
-      path: '/',
-      httpOnly: true,
-    }));
+    setSignInCookies(ctx, req, found.account_id, SIGN_UP_SESSION_SECONDS);
     return { account_id: found.account_id };
   },
   // `projects/get {limit?}` → the caller's projects (at most `limit`, default 50), newest first.
@@ -123,6 +131,10 @@ const HANDLERS: Record<string, Handler> = {
       .projectsOf(account ?? fail('must be authenticated'))
       .slice(0, Number.isFinite(limit) && limit > 0 ? limit : 0)
       .map((project) => ({ project_id: project.project_id, title: project.title, description: project.description, name: null }));
+  },
+  'projects/delete': (ctx, account, p) => {
+    deleteProject(ctx, signedIn(account), p.project_id);
+    return OK;
   },
   'projects/create': (ctx, account, p) => ({
     project_id: createProject(ctx, signedIn(account), { title: p.title, description: p.description }),
@@ -145,16 +157,31 @@ const HANDLERS: Record<string, Handler> = {
     return { copy_id: '' };
   },
   'projects/start': (ctx, account, p) => {
-    startProject(ctx, signedIn(account), p.project_id);
+    setProjectRunningAsCollaborator(ctx, account, p.project_id, true);
     return OK;
   },
   'projects/stop': (ctx, account, p) => {
-    stopProject(ctx, signedIn(account), p.project_id);
+    setProjectRunningAsCollaborator(ctx, account, p.project_id, false);
     return OK;
   },
   'projects/touch': (ctx, account, p) => {
     startProject(ctx, signedIn(account), p.project_id);
     return OK;
   },
-  exec: (ctx, account, p) => execInProject(ctx, signedIn(account), p.project_id, p),
+  // A blocking exec says so: `type: "blocking"` (CoCalc's exec also has an async mode).
+  exec: (ctx, account, p) => ({ ...execInProject(ctx, signedIn(account), p.project_id, p), type: 'blocking' }),
 };
+
+/**
+ * CoCalc's `checkObviousConditions` for sign-up, with its texts. Its password-strength score is
+ * replaced by a small rule of ours: letters only or digits only, shorter than 12, is too easy.
+ */
+function signUpIssues(terms: unknown, email: string, password: string): Record<string, string> {
+  const issues: Record<string, string> = {};
+  if (!terms || terms === 'false') issues.terms = 'You must agree to the terms of usage.';
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) issues.email = `You must provide a valid email address -- '${email}' is not valid.`;
+  if (password.length < MIN_PASSWORD_LENGTH) issues.password = 'Your password must not be very easy to guess.';
+  else if (password.length > MAX_PASSWORD_LENGTH) issues.password = `Your password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;
+  else if (password.length < 12 && /^([a-z]+|[0-9]+)$/i.test(password)) issues.password = 'Your password is too easy to guess.';
+  return issues;
+}

@@ -8,6 +8,7 @@ import { sendNotFoundPage } from './next-not-found.js';
 import { OperationError } from './operation-error.js';
 import { addCollaborators, copyPath, createProject, execInProject, readTextFile, startProject, stopProject, writeTextFile } from './project-operations.js';
 import { BodyParseError, readParams } from './request-params.js';
+import { ensureConnectSid } from './sign-in-cookies.js';
 import { mintUserAuthToken } from './user-auth-token.js';
 
 type Args = Record<string, unknown>;
@@ -33,14 +34,19 @@ export async function handleConat(ctx: EmulatorContext, req: EmulatorRequest): P
     if (err instanceof BodyParseError) return sendJson(req.res, err.status, { error: err.statusText });
     throw err;
   }
+  ensureConnectSid(req);
+  const authorization = req.raw.headers.authorization;
   let account: string | undefined;
   try {
-    account = req.raw.headers.authorization ? accountForApiKey(ctx, apiKeyFromHeader(req.raw.headers.authorization)) : undefined;
+    account = authorization ? accountForApiKey(ctx, apiKeyFromHeader(authorization)) : undefined;
   } catch {
     account = undefined;
   }
   try {
     if (which === 'hub') {
+      // A real CoCalc: no Authorization header at all (cookies alone) → "You must provide
+      // authentication via an API key."; a header with a key nobody has → the longer message.
+      if (!authorization) throw new OperationError('You must provide authentication via an API key.');
       if (!account) throw new OperationError('must be signed in and MUST provide an api key (cookies are not allowed)');
       sendJson(req.res, 200, callHub(ctx, account, params));
     } else {
@@ -49,6 +55,19 @@ export async function handleConat(ctx: EmulatorContext, req: EmulatorRequest): P
     }
   } catch (err) {
     if (err instanceof OperationError || err instanceof StoreError) return sendJson(req.res, 200, { error: err.message });
+    throw err;
+  }
+}
+
+/**
+ * Runs one API function. A failure inside it reaches the caller as CoCalc's conat layer passes it
+ * on: the error's string form, `Error: <message>` (e.g. `Error: user is not in an org`).
+ */
+function callFunction<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof OperationError || err instanceof StoreError) throw new OperationError(`Error: ${err.message}`);
     throw err;
   }
 }
@@ -68,7 +87,7 @@ function callHub(ctx: EmulatorContext, account: string, params: Args): unknown {
   }
   const { arg, raw } = firstArg(params);
   arg.account_id = account; // the server injects the caller, overriding anything sent
-  return HUB[name]!(ctx, account, arg, raw) ?? null;
+  return callFunction(() => HUB[name]!(ctx, account, arg, raw)) ?? null;
 }
 
 function callProject(ctx: EmulatorContext, account: string, params: Args): unknown {
@@ -83,7 +102,7 @@ function callProject(ctx: EmulatorContext, account: string, params: Args): unkno
   }
   // The bridge touches (starts) the project before calling it (`server/api/project-bridge.ts`).
   startProject(ctx, account, projectId);
-  return PROJECT[name]!(ctx, account, projectId.toLowerCase(), firstArg(params).arg) ?? null;
+  return callFunction(() => PROJECT[name]!(ctx, account, projectId.toLowerCase(), firstArg(params).arg)) ?? null;
 }
 
 function requireSiteAdmin(ctx: EmulatorContext, account: string): void {
@@ -107,6 +126,19 @@ const HUB: Record<string, HubFn> = {
       password: typeof arg.password === 'string' ? arg.password : null,
       org: arg.name,
     }).account_id;
+  },
+  'org.create': (ctx, account, arg) => {
+    requireSiteAdmin(ctx, account);
+    if (typeof arg.name !== 'string' || arg.name === '') throw new OperationError('name of the organization must be given');
+    return ctx.store.createOrg(arg.name);
+  },
+  'org.addUser': (ctx, account, arg) => {
+    requireSiteAdmin(ctx, account);
+    if (typeof arg.name !== 'string' || !ctx.store.orgExists(arg.name)) throw new OperationError(`no such organization '${String(arg.name)}'`);
+    const user = arg.user;
+    const target = typeof user === 'string' ? (isValidUuid(user) ? ctx.store.account(user) : ctx.store.accountByEmail(user)) : undefined;
+    if (!target) throw new OperationError(`no such user '${String(user)}'`);
+    ctx.store.setAccountOrg(target.account_id, arg.name);
   },
   'org.createToken': (ctx, account, arg) => {
     const user = arg.user;
@@ -150,5 +182,5 @@ const HUB: Record<string, HubFn> = {
 const PROJECT: Record<string, ProjectFn> = {
   'system.readTextFileFromProject': (ctx, account, projectId, arg) => readTextFile(ctx, account, projectId, arg.path),
   'system.writeTextFileToProject': (ctx, account, projectId, arg) => writeTextFile(ctx, account, projectId, arg.path, arg.content),
-  'system.exec': (ctx, account, projectId, arg) => execInProject(ctx, account, projectId, arg),
+  'system.exec': (ctx, account, projectId, arg) => ({ ...execInProject(ctx, account, projectId, arg), type: 'blocking' }),
 };

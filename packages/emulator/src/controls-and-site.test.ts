@@ -10,7 +10,7 @@ import { startTestEmulator, type TestEmulator } from './test-emulator.js';
 describe('test controls', () => {
   let emu: TestEmulator;
   before(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ generation: 'classic' });
   });
   after(() => emu.dispose());
 
@@ -18,7 +18,7 @@ describe('test controls', () => {
     const res = await emu.request('/__emulator/controls');
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.deepEqual(await res.json(), {
-      latencyMs: 0, dropReplies: 0, neverReady: false, reloadMidRequest: false, expireTokens: false, expireSessions: false, apiLatencyMs: 0, upstream: 'ok',
+      latencyMs: 0, dropReplies: 0, neverReady: false, bridgeAfterLoad: false, reloadMidRequest: false, expireTokens: false, expireSessions: false, apiLatencyMs: 0, upstream: 'ok',
     });
     assert.deepEqual(emu.controls.get(), DEFAULT_CONTROLS);
   });
@@ -94,7 +94,7 @@ describe('test controls', () => {
 });
 
 test('close() ends requests held by upstream "slow"', async () => {
-  const emu = await startTestEmulator();
+  const emu = await startTestEmulator({ generation: 'classic' });
   emu.controls.set({ upstream: 'slow' });
   const pending = emu.post('/api/v1/ping', {}).then(
     () => 'answered',
@@ -106,7 +106,7 @@ test('close() ends requests held by upstream "slow"', async () => {
 });
 
 describe('/customize', () => {
-  test('parses iframe_comm_hosts with CoCalc’s regex: uppercase and ":" split tokens', async () => {
+  test('parses iframe_comm_hosts with CoCalc’s regex: uppercase and ":" split tokens; the default generation is modern', async () => {
     const emu = await startTestEmulator({
       iframeCommHosts: 'learn.example.edu, .Example.org\nbar.com:8443 BAR.com',
       devHttpOrigins: ['http://127.0.0.1:5173'],
@@ -121,7 +121,7 @@ describe('/customize', () => {
       assert.deepEqual(body.configuration.iframe_comm_hosts, ['learn.example.edu', '.', 'xample.org', 'bar.com', '8443', '.com']);
       assert.equal(body.configuration.site_name, 'My CoCalc');
       assert.equal(body.configuration.dns, new URL(emu.url).host);
-      assert.deepEqual(body.emulator, { generation: 'classic', dev_http_origins: ['http://127.0.0.1:5173'], samesite_remember_me: 'lax' });
+      assert.deepEqual(body.emulator, { generation: 'modern', dev_http_origins: ['http://127.0.0.1:5173'], samesite_remember_me: 'lax' });
     } finally {
       await emu.dispose();
     }
@@ -142,7 +142,7 @@ describe('/customize', () => {
 
 describe('persistence', () => {
   test('accounts, keys, projects, files, state and tokens survive a restart; secrets are not stored in clear', async () => {
-    const first = await startTestEmulator();
+    const first = await startTestEmulator({ generation: 'classic' });
     const created = (await (
       await first.post('/api/v1/create_account', {
         first_name: 'P', last_name: 'Q', email_address: 'p@example.com', password: 'persist-pw', agreed_to_terms: true, get_api_key: true,
@@ -159,7 +159,7 @@ describe('persistence', () => {
     for (const secret of [created.api_key, token, 'persist-pw', first.apiKey]) assert.ok(!onDisk.includes(secret));
     assert.deepEqual(readdirSync(first.dataDir).filter((f) => f.endsWith('.tmp')), []);
 
-    const second = await startTestEmulator({ dataDir: first.dataDir, apiKey: first.apiKey });
+    const second = await startTestEmulator({ generation: 'classic', dataDir: first.dataDir, apiKey: first.apiKey });
     try {
       const read = (await (
         await second.post('/api/v1/read_text_file_from_project', { project_id: project.project_id, path: 'keep/me.txt' }, `Bearer ${created.api_key}`)
@@ -183,7 +183,7 @@ describe('persistence', () => {
 });
 
 test('the server survives a client that sends garbage and hangs up', async () => {
-  const emu = await startTestEmulator();
+  const emu = await startTestEmulator({ generation: 'classic' });
   try {
     const { port } = new URL(emu.url);
     await new Promise<void>((resolve) => {

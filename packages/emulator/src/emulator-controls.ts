@@ -17,6 +17,12 @@ export interface EmulatorControlValues {
   dropReplies: number;
   /** Kiosk: never install the message listener. */
   neverReady: boolean;
+  /**
+   * Kiosk: the emulator's old order — the listener goes live only after the document's `load`,
+   * already `connected`. Off (the default) is what CoCalc does: the listener is live while the app
+   * script runs, before `load`, and first answers `connecting` without `status_time`.
+   */
+  bridgeAfterLoad: boolean;
   /** Kiosk: on the next `open`, reload the page after sending `ack`. */
   reloadMidRequest: boolean;
   /** Server: treat every auth token as expired. */
@@ -37,6 +43,7 @@ export const DEFAULT_CONTROLS: Readonly<EmulatorControlValues> = Object.freeze({
   latencyMs: 0,
   dropReplies: 0,
   neverReady: false,
+  bridgeAfterLoad: false,
   reloadMidRequest: false,
   expireTokens: false,
   expireSessions: false,
@@ -78,6 +85,7 @@ export class EmulatorControls {
           next[key] = value;
           break;
         case 'neverReady':
+        case 'bridgeAfterLoad':
         case 'reloadMidRequest':
         case 'expireTokens':
         case 'expireSessions':

@@ -17,7 +17,7 @@ export interface EmulatorOptions {
   /** Admin API key; default env `COCALC_API_KEY`, else generated (`sk-` + 24 alphanumerics). */
   apiKey?: string;
   /**
-   * Env `EMULATOR_GENERATION`, default `'classic'`. classic = API v1 (+ the v2 endpoints that
+   * Env `EMULATOR_GENERATION`, default `'modern'` (what a CoCalc server is today). classic = API v1 (+ the v2 endpoints that
    * existed by 2024-10-18) + era C sign-in (`?auth_token=` on the kiosk URL); modern = API v2 +
    * `/api/conat/hub` + `/api/conat/project` + era D `/auth/impersonate`; no v1.
    */

@@ -9,6 +9,7 @@ import { handleEmulatorHub } from './emulator-hub-routes.js';
 import type { EmulatorRequest } from './http-io.js';
 import { sendText } from './http-io.js';
 import { handleKioskRoute } from './kiosk-routes.js';
+import { handleLoadHold } from './load-hold-route.js';
 import { sendNotFoundPage } from './next-not-found.js';
 import { applyUpstreamControls } from './upstream-fault.js';
 import { handleApiV2 } from './api-v2-route.js';
@@ -62,6 +63,7 @@ async function route(ctx: EmulatorContext, raw: IncomingMessage, res: ServerResp
     return handleConat(ctx, req);
   }
   if (await handleEmulatorHub(ctx, req)) return;
+  if (handleLoadHold(ctx, req)) return;
   if (await handleKioskRoute(ctx, req)) return;
   if (path === '/customize' && (req.method === 'GET' || req.method === 'HEAD')) return handleCustomize(ctx, req);
   if (path === '/cookies' && req.method === 'GET') return handleCookies(ctx, req);

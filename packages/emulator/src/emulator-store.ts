@@ -31,6 +31,8 @@ export interface ProjectRecord {
   users: Record<string, 'owner' | 'collaborator'>;
   state: ProjectState;
   readonly created: number;
+  /** Set by a delete: CoCalc only flags a project deleted (and stops it); the row stays. */
+  deleted?: boolean;
 }
 
 interface ExpiringGrant {
@@ -50,6 +52,8 @@ interface StoreState {
   /** digest(remember_me value) → grant. */
   remember_me: Record<string, ExpiringGrant>;
   projects: Record<string, ProjectRecord>;
+  /** Organization name → its id (modern CoCalc's `org.*` calls); absent in older state files. */
+  orgs?: Record<string, string>;
 }
 
 /** What {@link EmulatorStore.createAccount} takes. */
@@ -138,6 +142,31 @@ export class EmulatorStore {
     return !!account && password.length > 0 && verifyPassword(password, account.password_hash ?? undefined);
   }
 
+  // ---- organizations ---------------------------------------------------------------------------
+
+  /** Creates an organization and returns its id. Throws {@link StoreError} when the name is taken. */
+  createOrg(name: string): string {
+    const orgs = (this.state.orgs ??= {});
+    if (orgs[name] !== undefined) throw new StoreError(`organization '${name}' already exists`);
+    const id = randomUUID();
+    orgs[name] = id;
+    this.save();
+    return id;
+  }
+
+  /** True when an organization of this name exists. */
+  orgExists(name: string): boolean {
+    return this.state.orgs?.[name] !== undefined;
+  }
+
+  /** Makes the account a member of the organization. */
+  setAccountOrg(accountId: string, name: string): void {
+    const account = this.account(accountId);
+    if (!account) throw new StoreError(`no such user '${accountId}'`);
+    account.org = name;
+    this.save();
+  }
+
   // ---- API keys --------------------------------------------------------------------------------
 
   /** Mints and remembers a new API key (`sk-` + 24 alphanumerics) for the account. */
@@ -212,11 +241,22 @@ export class EmulatorStore {
     return project;
   }
 
-  /** Projects the account owns or collaborates on, newest first (CoCalc orders by last edit). */
+  /**
+   * The account's projects (owner or collaborator), not deleted, newest first: what CoCalc's
+   * `projects/get` lists (it orders by last edit; creation order stands in for that here).
+   */
   projectsOf(accountId: string): ProjectRecord[] {
     return Object.values(this.state.projects)
-      .filter((p) => p.users[accountId] !== undefined)
+      .filter((p) => p.users[accountId] !== undefined && p.deleted !== true)
       .sort((a, b) => b.created - a.created);
+  }
+
+  /** Flags a project deleted and stops it, as CoCalc's delete does. */
+  deleteProject(projectId: string): void {
+    const project = this.requireProject(projectId);
+    project.state = 'opened';
+    project.deleted = true;
+    this.save();
   }
 
   /** Accounts whose first or last name starts with `prefix` (case-insensitive). */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startTestEmulator } from './test-emulator.js';
+import { startHttpsTestEmulator, startTestEmulator } from './test-emulator.js';
 
 describe('classic (era C) kiosk routes and sign-in', () => {
   test('/projects/… is a 302 to /static/app.html with the original path+query as target', async () => {
-    const emu = await startTestEmulator();
+    const emu = await startTestEmulator({ generation: 'classic' });
     try {
       const res = await emu.request('/projects/0b9a3a2e-1111-4222-8333-944455556666/files/a%20b.ipynb?auth_token=x&fullscreen=kiosk');
       assert.equal(res.status, 302);
@@ -20,7 +20,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
   });
 
   test('the app page loads /static/app.js, which is the bundled kiosk app', async () => {
-    const emu = await startTestEmulator({ siteName: '<b>Site</b>' });
+    const emu = await startTestEmulator({ generation: 'classic', siteName: '<b>Site</b>' });
     try {
       const html = await (await emu.request('/static/app.html')).text();
       assert.match(html, /<script type="module" src="app\.js"><\/script>/);
@@ -35,7 +35,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
   });
 
   test('under a base path every route is prefixed and the cookie name too', async () => {
-    const emu = await startTestEmulator({ basePath: '/cocalc/' });
+    const emu = await startTestEmulator({ generation: 'classic', basePath: '/cocalc/' });
     try {
       assert.match(emu.url, /\/cocalc$/);
       const res = await emu.request('/projects/p/files/x');
@@ -55,8 +55,8 @@ describe('classic (era C) kiosk routes and sign-in', () => {
     }
   });
 
-  test('full era C flow: token → signed_in → /cookies sets remember_me (Secure; SameSite=None; HttpOnly) → session and project access', async () => {
-    const emu = await startTestEmulator();
+  test('full era C flow over http: token → signed_in → /cookies sets remember_me (SameSite=Lax; HttpOnly, not Secure) → session and project access', async () => {
+    const emu = await startTestEmulator({ generation: 'classic' });
     try {
       const { accountId } = await emu.admin.createAccount({ password: 'pw-123456' });
       const { accountId: stranger } = await emu.admin.createAccount({});
@@ -72,7 +72,9 @@ describe('classic (era C) kiosk routes and sign-in', () => {
       const set = await emu.request(`/cookies?${new URLSearchParams({ set: 'remember_me', value: signedIn.remember_me })}`);
       assert.equal(set.status, 200);
       const cookie = set.headers.get('set-cookie') ?? '';
-      assert.match(cookie, /^remember_me=[^;]+; path=\/; expires=[^;]+; samesite=none; secure; httponly$/);
+      // Not Secure over plain http: WebKit would drop it on http://localhost; Lax, because the other
+      // engines drop SameSite=None without Secure.
+      assert.match(cookie, /^remember_me=[^;]+; path=\/; expires=[^;]+; samesite=lax; httponly$/);
       const headers = { cookie: cookie.split(';')[0]! };
       assert.deepEqual(await (await emu.request('/api/emulator/session', { headers })).json(), { account_id: accountId });
       assert.deepEqual(await (await emu.request(`/api/emulator/projects/${projectId}`, { headers })).json(), {
@@ -105,8 +107,20 @@ describe('classic (era C) kiosk routes and sign-in', () => {
     }
   });
 
+  test('over https /cookies sets CoCalc’s own iframe cookie: SameSite=None; Secure; HttpOnly', async () => {
+    const emu = await startHttpsTestEmulator({ generation: 'classic' });
+    try {
+      const set = await emu.get(`/cookies?${new URLSearchParams({ set: 'remember_me', value: 'abc' })}`);
+      assert.equal(set.status, 200);
+      assert.equal(set.setCookie.length, 1);
+      assert.match(set.setCookie[0]!, /^remember_me=abc; path=\/; expires=[^;]+; samesite=none; secure; httponly$/);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
   test('/cookies refuses names or values that would inject cookie attributes', async () => {
-    const emu = await startTestEmulator();
+    const emu = await startTestEmulator({ generation: 'classic' });
     try {
       for (const q of [{ set: 'a; domain=evil.com', value: 'x' }, { set: 'remember_me', value: 'x; domain=evil.com' }, { set: 'a', value: 'x\r\nSet-Cookie: b=c' }]) {
         const res = await emu.request(`/cookies?${new URLSearchParams(q)}`);
@@ -118,7 +132,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
   });
 
   test('classic has no /auth/impersonate (404)', async () => {
-    const emu = await startTestEmulator();
+    const emu = await startTestEmulator({ generation: 'classic' });
     try {
       assert.equal((await emu.request('/auth/impersonate?auth_token=abc')).status, 404);
     } finally {
@@ -128,7 +142,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
 });
 
 describe('modern (era D) /auth/impersonate', () => {
-  test('sets remember_me (HttpOnly, SameSite from the setting, 12 h) and account_id, then JS-redirects to {publicUrl}/app', async () => {
+  test('over http: 200 HTML, account_id (12 h, nothing else), remember_me (12 h, SameSite from the setting, HttpOnly, NOT Secure), connect.sid; onload goes to {publicUrl}/app', async () => {
     const emu = await startTestEmulator({ generation: 'modern', publicUrl: 'https://cocalc.example.test', samesiteRememberMe: 'none' });
     try {
       const { accountId } = await emu.admin.createAccount({});
@@ -137,22 +151,62 @@ describe('modern (era D) /auth/impersonate', () => {
       assert.equal(res.status, 302, 'kiosk routes still redirect; the token there is ignored');
       const imp = await emu.request(`/auth/impersonate?auth_token=${token}`);
       assert.equal(imp.status, 200);
+      assert.equal(imp.headers.get('content-type'), 'text/html; charset=utf-8');
       const cookies = imp.headers.getSetCookie();
-      const remember = cookies.find((c) => c.startsWith('remember_me='))!;
-      const account = cookies.find((c) => c.startsWith('account_id='))!;
-      assert.match(remember, /samesite=none/);
-      assert.match(remember, /httponly/);
-      assert.match(remember, /secure/, 'http://localhost counts as secure');
-      const expires = Date.parse(/expires=([^;]+)/.exec(remember)![1]!);
-      assert.ok(Math.abs(expires - Date.now() - 12 * 3600 * 1000) < 5000);
-      assert.equal(account.split(';')[0], `account_id=${accountId}`);
-      assert.doesNotMatch(account, /httponly/);
+      assert.deepEqual(cookies.map((c) => c.split('=')[0]), ['account_id', 'remember_me', 'connect.sid']);
+      const [account, remember, sid] = cookies as [string, string, string];
+      assert.match(account, new RegExp(`^account_id=${accountId}; path=/; expires=[^;]+$`), 'no HttpOnly, no SameSite, never Secure');
+      assert.match(remember, /^remember_me=[^;]+; path=\/; expires=[^;]+; samesite=none; httponly$/, 'no Secure over http');
+      assert.match(sid, /^connect\.sid=s%3A[^;]+; Path=\/; HttpOnly$/);
+      for (const cookie of [account, remember]) {
+        const expires = Date.parse(/expires=([^;]+)/.exec(cookie)![1]!);
+        assert.ok(Math.abs(expires - Date.now() - 12 * 3600 * 1000) < 5000, 'lasts 12 h');
+      }
       const html = await imp.text();
-      assert.match(html, /window\.location\.href = "https:\/\/cocalc\.example\.test\/app";/);
+      assert.match(html, /window\.onload = function \(\) \{\n\s+window\.location\.href = "https:\/\/cocalc\.example\.test\/app";/);
       // The session works, and the token still works a second time.
       const session = await emu.request('/api/emulator/session', { headers: { cookie: remember.split(';')[0]! } });
       assert.deepEqual(await session.json(), { account_id: accountId });
-      assert.equal((await emu.request(`/auth/impersonate?auth_token=${token}`)).headers.getSetCookie().length, 2);
+      assert.equal((await emu.request(`/auth/impersonate?auth_token=${token}`)).headers.getSetCookie().length, 3);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  test('over https remember_me also carries secure; account_id never does', async () => {
+    const emu = await startHttpsTestEmulator({ generation: 'modern' });
+    try {
+      const { accountId } = await emu.admin.createAccount({});
+      const imp = await emu.get(`/auth/impersonate?auth_token=${await emu.admin.mintAuthToken(accountId)}`);
+      assert.equal(imp.status, 200);
+      const [account, remember, sid] = imp.setCookie as [string, string, string];
+      assert.match(account, new RegExp(`^account_id=${accountId}; path=/; expires=[^;]+$`));
+      assert.match(remember, /^remember_me=[^;]+; path=\/; expires=[^;]+; samesite=strict; secure; httponly$/);
+      assert.match(sid, /^connect\.sid=[^;]+; Path=\/; HttpOnly$/);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  test('a request that already has connect.sid gets no new one', async () => {
+    const emu = await startTestEmulator({ generation: 'modern' });
+    try {
+      const { accountId } = await emu.admin.createAccount({});
+      const imp = await emu.request(`/auth/impersonate?auth_token=${await emu.admin.mintAuthToken(accountId)}`, {
+        headers: { cookie: 'connect.sid=s%3Aold.sig' },
+      });
+      assert.deepEqual(imp.headers.getSetCookie().map((c) => c.split('=')[0]), ['account_id', 'remember_me']);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  test('/app after the sign-in is a 302 to /static/app.html (the app then lands on settings)', async () => {
+    const emu = await startTestEmulator({ generation: 'modern' });
+    try {
+      const app = await emu.request('/app');
+      assert.equal(app.status, 302);
+      assert.equal(app.headers.get('location'), '/static/app.html');
     } finally {
       await emu.dispose();
     }
@@ -176,7 +230,7 @@ describe('modern (era D) /auth/impersonate', () => {
       const bad = await emu.request('/auth/impersonate?auth_token=nope');
       assert.equal(bad.status, 200);
       assert.equal(await bad.text(), "ERROR: impersonate error -- Error: unknown or expired token: 'nope'");
-      assert.equal(bad.headers.getSetCookie().length, 0);
+      assert.deepEqual(bad.headers.getSetCookie().map((c) => c.split('=')[0]), ['connect.sid'], 'no sign-in cookie');
       assert.equal(await (await emu.request('/auth/impersonate')).text(), 'ERROR: impersonate error -- Error: invalid empty token');
       const hostile = await emu.request(`/auth/impersonate?auth_token=${encodeURIComponent('<script>alert(1)</script>')}`);
       const text = await hostile.text();

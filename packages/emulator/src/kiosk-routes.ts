@@ -32,7 +32,9 @@ export async function handleKioskRoute(ctx: EmulatorContext, req: EmulatorReques
     return true;
   }
   if (req.path === '/static/app.html') {
-    sendHtml(req.res, 200, appHtml(ctx.options.siteName), { 'cache-control': 'no-cache' });
+    const { neverReady, bridgeAfterLoad } = ctx.controls.get();
+    const bridge = neverReady ? 'never' : bridgeAfterLoad ? 'after-load' : 'early';
+    sendHtml(req.res, 200, appHtml(ctx.options.siteName, bridge), { 'cache-control': 'no-cache' });
     return true;
   }
   if (req.path === '/static/app.js') {
@@ -52,12 +54,15 @@ export async function handleKioskRoute(ctx: EmulatorContext, req: EmulatorReques
   return false;
 }
 
-function appHtml(siteName: string): string {
+function appHtml(siteName: string, bridge: 'early' | 'after-load' | 'never'): string {
   // The script is relative so the page works under any base path (`{base}/static/app.js`).
+  // The `cocalc-emulator-bridge` meta (NOT CoCalc) carries the bridge test controls, which the
+  // app needs synchronously: CoCalc's listener goes live while its script runs.
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="cocalc-emulator-bridge" content="${bridge}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(siteName)}</title>
 </head>

@@ -154,3 +154,43 @@ function wrapStore<T>(f: () => T): T {
     throw err;
   }
 }
+
+/** Title of the project CoCalc creates for every new account (`server/accounts/first-project.ts`). */
+export const FIRST_PROJECT_TITLE = 'My First Project';
+
+/**
+ * CoCalc's account-creation actions: a new account that was not invited into any project gets a
+ * "My First Project", owned by it, and CoCalc starts it at once (a real project server). Returns
+ * its id.
+ */
+export function createFirstProject(ctx: EmulatorContext, accountId: string): string {
+  const project = ctx.store.createProject(accountId, FIRST_PROJECT_TITLE, '');
+  ctx.store.setProjectState(project.project_id, 'running');
+  return project.project_id;
+}
+
+/**
+ * The v2 `projects/start` and `projects/stop` rule: the caller must be a collaborator (owner or
+ * collaborator) of the project; being a site admin is not enough. Messages as CoCalc's.
+ */
+export function setProjectRunningAsCollaborator(ctx: EmulatorContext, requester: string | undefined, projectId: unknown, running: boolean): void {
+  if (!isValidUuid(projectId)) throw new OperationError('project_id must be a valid uuid');
+  if (!requester) throw new OperationError('must be signed in');
+  if (!ctx.store.isCollaborator(requester, projectId)) {
+    throw new OperationError(`must be a collaborator to ${running ? 'start' : 'stop'} project`);
+  }
+  ctx.store.setProjectState(projectId.toLowerCase(), running ? 'running' : 'opened');
+}
+
+/**
+ * v2 `projects/delete` (`server/projects/delete.ts`): site admins or collaborators may delete; the
+ * project is stopped and flagged deleted.
+ */
+export function deleteProject(ctx: EmulatorContext, requester: string, projectId: unknown): void {
+  if (!isValidUuid(projectId)) throw new OperationError('project_id must be a valid UUID');
+  if (!ctx.store.isAdmin(requester) && !ctx.store.isCollaborator(requester, projectId)) {
+    throw new OperationError('must be an owner to delete a project');
+  }
+  if (!ctx.store.project(projectId)) throw new OperationError(`no project with id '${projectId}'`);
+  ctx.store.deleteProject(projectId);
+}

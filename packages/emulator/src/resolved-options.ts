@@ -26,7 +26,7 @@ const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../data/emulator', import.
 
 /** Applies env vars (`env`, normally `process.env`) and defaults to `options`, validating each. */
 export function resolveOptions(options: EmulatorOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  const generation = options.generation ?? (env.EMULATOR_GENERATION as EmulatorGeneration | undefined) ?? 'classic';
+  const generation = options.generation ?? (env.EMULATOR_GENERATION as EmulatorGeneration | undefined) ?? 'modern';
   if (generation !== 'classic' && generation !== 'modern') throw new TypeError(`generation must be 'classic' or 'modern'`);
   const samesite = options.samesiteRememberMe ?? (env.EMULATOR_SAMESITE_REMEMBER_ME as SameSiteSetting | undefined) ?? 'strict';
   if (!['strict', 'lax', 'none'].includes(samesite)) throw new TypeError(`samesiteRememberMe must be strict, lax or none`);

@@ -27,6 +27,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     bans: new AuthTokenBans(),
     kioskBundle: new KioskBundle(),
     heldResponses: new Set(),
+    loadHolds: new Map(),
     siteUrl: '',
   };
   const handler = createRequestHandler(ctx);
@@ -55,6 +56,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closing ??= new Promise<void>((resolvePromise) => {
         for (const res of ctx.heldResponses) res.destroy();
         ctx.heldResponses.clear();
+        for (const res of ctx.loadHolds.values()) res.destroy();
+        ctx.loadHolds.clear();
         server.close(() => resolvePromise());
         server.closeAllConnections();
       });

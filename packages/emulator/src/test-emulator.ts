@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorOptions, RunningEmulator } from './emulator-options.js';
@@ -44,4 +46,50 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 /** HTTP Basic header with the key as user name and an empty password, as CoCalc's docs use it. */
 export function basicAuth(key: string): string {
   return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+}
+
+/** What {@link httpsGet} returns: enough of a response for header and body checks. */
+export interface HttpsAnswer {
+  readonly status: number;
+  readonly setCookie: string[];
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/**
+ * Starts an emulator that serves HTTPS on 127.0.0.1 with a throw-away self-signed certificate
+ * (made with openssl), and a `get` that trusts exactly that certificate.
+ */
+export async function startHttpsTestEmulator(
+  options: EmulatorOptions = {},
+): Promise<TestEmulator & { get(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<HttpsAnswer> }> {
+  const certDir = mkdtempSync(join(tmpdir(), 'cocalc-emulator-cert-'));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
+      '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+    { stdio: 'ignore' },
+  );
+  const key = readFileSync(join(certDir, 'key.pem'));
+  const cert = readFileSync(join(certDir, 'cert.pem'));
+  rmSync(certDir, { recursive: true, force: true });
+  const emu = await startTestEmulator({ ...options, host: 'localhost', https: { key, cert } });
+  const get = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+    new Promise<HttpsAnswer>((resolve, reject) => {
+      const req = httpsRequest(`${emu.url}${path}`, { ca: cert, method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            setCookie: res.headers['set-cookie'] ?? [],
+            contentType: res.headers['content-type'] ?? '',
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+      req.on('error', reject);
+      req.end(init.body);
+    });
+  return Object.assign(emu, { get });
 }

@@ -9,7 +9,7 @@ describe('user_auth (v1 token minting) and token lifetime', () => {
   let userId: string;
   let userKey: string;
   before(async () => {
-    emu = await startTestEmulator();
+    emu = await startTestEmulator({ generation: 'classic' });
     const res = await emu.post('/api/v1/create_account', {
       first_name: 'U',
       last_name: 'S',
@@ -94,7 +94,7 @@ describe('user_auth (v1 token minting) and token lifetime', () => {
 
 describe('token TTL', () => {
   test('tokens stop working after tokenTtlSeconds', async () => {
-    const emu = await startTestEmulator({ tokenTtlSeconds: 1 });
+    const emu = await startTestEmulator({ generation: 'classic', tokenTtlSeconds: 1 });
     try {
       const { accountId } = await emu.admin.createAccount({ password: 'pw-123456' });
       const res = await emu.post('/api/v1/user_auth', { account_id: accountId, password: '' });

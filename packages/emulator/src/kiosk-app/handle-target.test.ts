@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { appBasePath } from './app-base-path.js';
 import { resolveTarget } from './handle-target.js';
-import { parseKioskRoute } from './kiosk-route.js';
 
 const PID = '3a0c3e38-7f4e-4d7e-9a57-5b2a4f1c9d10';
 
@@ -67,14 +66,4 @@ describe('appBasePath', () => {
     expect(appBasePath('/static/app.html')).to.equal('/');
     expect(appBasePath('/cocalc/static/app.html')).to.equal('/cocalc');
   });
-});
-
-describe('parseKioskRoute (kiosk_project_id and the file to open)', () => {
-  it('reads the project and the file path', () =>
-    expect(parseKioskRoute(`projects/${PID}/files/sub/dir/a.ipynb`)).to.deep.equal({ projectId: PID, path: 'sub/dir/a.ipynb' }));
-  it('a project route without a file names only the project', () =>
-    expect(parseKioskRoute(`projects/${PID}`)).to.deep.equal({ projectId: PID, path: undefined }));
-  it('an invalid project id names nothing', () =>
-    expect(parseKioskRoute('projects/not-a-uuid/files/a.ipynb')).to.deep.equal({ projectId: undefined, path: undefined }));
-  it('settings names nothing', () => expect(parseKioskRoute('settings')).to.deep.equal({ projectId: undefined, path: undefined }));
 });

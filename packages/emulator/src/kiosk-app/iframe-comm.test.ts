@@ -124,10 +124,17 @@ describe('processMessage (CoCalc process_message)', () => {
     ]);
   });
 
+  it('status before any connection change: connecting, without status_time or ping', async () => {
+    const source = fakeSource();
+    await processMessage({ origin: ORIGIN, source, data: { action: 'status' } }, deps());
+    expect(source.sent.map((s) => s.message)).to.deep.equal([{ status: 'done', connection: { quality: 'good', status: 'connecting' }, open_files: {} }]);
+  });
+
   it('status reports a Date status_time and the open files; closeall empties them', async () => {
     const source = fakeSource();
     const d = deps();
-    d.state.setConnection('connected', 12);
+    d.state.setConnection('connected');
+    d.state.setPing(12);
     await processMessage({ origin: ORIGIN, source, data: { action: 'open', project_id: PID, path: 'x.md' } }, d);
     await processMessage({ origin: ORIGIN, source, data: { action: 'status' } }, d);
     await processMessage({ origin: ORIGIN, source, data: { action: 'closeall' } }, d);

@@ -36,19 +36,20 @@ export class KioskProjects {
   }
 
   /**
-   * `actions.open_file({path, foreground:true, ignore_kiosk:true, …})`: the file becomes the
-   * foreground editor and is listed in `open_files`; a project-log `open` entry is posted. For a
-   * running project the content is fetched before this resolves (so `done` means "loaded"); for a
-   * stopped one the "not running" prompt is shown and this resolves at once, as CoCalc's
-   * `open_file` returns without starting the project. Rejects (⇒ the bridge's `error` reply) when
-   * the file cannot be read or a notebook is not valid JSON.
+   * `actions.open_file({path, foreground:true, ignore_kiosk:true, …})`, in CoCalc's order: the file
+   * becomes the foreground tab and is listed in `open_files`, the project-log `open` entry is
+   * posted, and this resolves (⇒ the bridge's `done`) without waiting for the content. The editor
+   * then loads it; when it shows, the load-time update of the same log entry is posted. A file that
+   * cannot be shown (missing, a broken notebook) shows an error in the kiosk and gets no load-time
+   * update; the bridge has already said `done`, as CoCalc does. A stopped project shows the "not
+   * running" prompt: CoCalc's `open_file` does not start a project.
    */
   async openFile(projectId: string, path: string): Promise<void> {
     const project = this.projects.get(projectId) ?? (await fetchProject(this.basePath, projectId));
     const started = performance.now();
+    const logId = logOpen(this.parent, projectId, path);
+    this.state.open(projectId, path);
     if (project.state !== 'running') {
-      const logId = logOpen(this.parent, projectId, path);
-      this.state.open(projectId, path);
       this.view.setDocument(projectId, path, {
         kind: 'stopped',
         start: () => this.startAndLoad(projectId, path, logId, started),
@@ -56,11 +57,17 @@ export class KioskProjects {
       return;
     }
     this.view.setDocument(projectId, path, { kind: 'loading' });
-    const content = await this.load(projectId, path);
-    const logId = logOpen(this.parent, projectId, path);
-    this.state.open(projectId, path);
-    this.view.setDocument(projectId, path, { kind: 'loaded', content });
-    logOpenLoadTime(this.parent, projectId, logId, performance.now() - started);
+    void this.show(projectId, path, logId, started);
+  }
+
+  private async show(projectId: string, path: string, logId: string, started: number): Promise<void> {
+    try {
+      const content = await this.load(projectId, path);
+      this.view.setDocument(projectId, path, { kind: 'loaded', content });
+      logOpenLoadTime(this.parent, projectId, logId, performance.now() - started);
+    } catch (err) {
+      this.view.setDocument(projectId, path, { kind: 'error', message: String(err) });
+    }
   }
 
   private async load(projectId: string, path: string): Promise<string> {
@@ -73,13 +80,13 @@ export class KioskProjects {
   private async startAndLoad(projectId: string, path: string, logId: string, started: number): Promise<void> {
     try {
       await startProject(this.basePath, projectId);
-      const project = this.projects.get(projectId);
-      if (project) this.projects.set(projectId, { ...project, state: 'running' });
-      const content = await this.load(projectId, path);
-      this.view.setDocument(projectId, path, { kind: 'loaded', content });
-      logOpenLoadTime(this.parent, projectId, logId, performance.now() - started);
     } catch (err) {
       this.view.setDocument(projectId, path, { kind: 'error', message: String(err) });
+      return;
     }
+    const project = this.projects.get(projectId);
+    if (project) this.projects.set(projectId, { ...project, state: 'running' });
+    this.view.setDocument(projectId, path, { kind: 'loading' });
+    await this.show(projectId, path, logId, started);
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { fixture, frameCommand, frameEval, freshToken, KioskFrame, kioskFileUrl, probeSilentKiosk, until } from './kiosk-test-harness.js';
+import { fixture, frameCommand, frameEval, freshToken, KioskFrame, kioskFileUrl, probeSilentKiosk, sleep, until } from './kiosk-test-harness.js';
 
 // Sign-in eras and when the bridge exists. See kiosk-bridge.test.ts for the signed-in bridge.
 
@@ -20,19 +20,40 @@ function unknownToken(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => letters[b % letters.length]).join('');
 }
 
+/**
+ * What a signed-out kiosk answers, as a real CoCalc did: status `disconnected` (quality good,
+ * status_time a Date, nothing open); `open` gets no reply at all; an unknown action still errors.
+ */
+async function expectSignedOut(kiosk: KioskFrame, projectId: string): Promise<void> {
+  const [status] = await kiosk.request({ action: 'status' });
+  expect(status!.status).to.equal('done');
+  expect(status!.open_files).to.deep.equal({});
+  const connection = status!.connection as Record<string, unknown>;
+  expect(connection.quality).to.equal('good');
+  expect(connection.status).to.equal('disconnected');
+  expect(connection.status_time).to.be.instanceOf(Date);
+  kiosk.clear();
+  kiosk.post({ action: 'open', project_id: projectId, path: 'intro.ipynb' });
+  const [unknown] = await kiosk.request({ action: 'foo-bar' });
+  expect(unknown).to.deep.equal({ status: 'error', mesg: "Unknown action 'foo-bar'" });
+  await sleep(1000);
+  expect(kiosk.replies()).to.deep.equal([{ status: 'error', mesg: "Unknown action 'foo-bar'" }]);
+}
+
 describe('era C sign-in (?auth_token=, generation classic)', () => {
-  it('in a cross-site iframe headless Chromium refuses the SameSite=None; Secure remember_me cookie, so the kiosk ends signed out', async () => {
+  it('in a cross-site iframe the remember_me cookie is refused, so the kiosk ends signed out: status disconnected, open never answered', async () => {
     const fx = await fixture('crosssite');
     frame = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, 'intro.ipynb', { auth_token: await freshToken(fx) })).open();
     await until(() => frame!.loads >= 2, 10000); // the hub accepted the token and the page reloaded
     await frame.waitForListener();
     const cookies = await frameCommand<Array<{ name: string; partitionKey?: string }>>({ op: 'cookies', origin: fx.url });
     expect(cookies.map((c) => c.name)).to.not.include('remember_me');
-    const [reply] = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' });
-    expect(reply).to.deep.equal({ status: 'error', mesg: `problem opening project ${fx.projects.running}` });
+    await expectSignedOut(frame, fx.projects.running);
     expect(await frameEval(fx.url, "document.querySelector('header.kiosk-banner h1')?.textContent")).to.equal('Emulated CoCalc (crosssite)');
-    // Why: not Secure-over-http (127.0.0.1 is potentially trustworthy; the same cookie is kept at
-    // top level), but Chromium's third-party-cookie blocking: an unpartitioned SameSite=None cookie
+    // Over plain http the emulator's cookie is SameSite=Lax, refused in any cross-site frame. Over
+    // https it is CoCalc's SameSite=None; Secure, and headless Chromium refuses that one too, not
+    // for Secure-over-http (127.0.0.1 is potentially trustworthy; the same cookie is kept at top
+    // level) but by third-party-cookie blocking: an unpartitioned SameSite=None cookie
     // is refused, a Partitioned (CHIPS) one is kept. Checked outside this suite: a persistent
     // profile with `profile.cookie_controls_mode = 0` accepts the cookie; the default (1) blocks it,
     // in Playwright's off-the-record contexts and in persistent profiles alike.
@@ -54,8 +75,7 @@ describe('era C sign-in (?auth_token=, generation classic)', () => {
     expect(href).to.not.contain('auth_token');
     expect(await frameEval(fx.url, "document.querySelector('main')")).to.equal(null);
     expect(await frameEval(fx.url, "document.querySelector('header.kiosk-banner h1')?.textContent")).to.equal('Emulated CoCalc (dev)');
-    const [status] = await frame.request({ action: 'status' });
-    expect(status!.open_files).to.deep.equal({});
+    await expectSignedOut(frame, fx.projects.running);
   });
 });
 
@@ -68,8 +88,7 @@ describe('era D (generation modern)', () => {
     expect(frame.loads).to.equal(1);
     const href = await frameEval<string>(fx.url, 'location.href');
     expect(new URL(href).searchParams.get('auth_token')).to.equal(token);
-    const [reply] = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' });
-    expect(reply).to.deep.equal({ status: 'error', mesg: `problem opening project ${fx.projects.running}` });
+    await expectSignedOut(frame, fx.projects.running);
   });
 });
 
@@ -78,14 +97,18 @@ describe('era D sign-in through /auth/impersonate (same-site iframe)', () => {
     const fx = await fixture('modern');
     frame = await new KioskFrame(`${fx.url}/auth/impersonate?auth_token=${await freshToken(fx)}`).open();
     await until(() => frame!.loads >= 2, 10000); // window.onload → location.href = {site}/app
-    const landed = new URL(await frameEval<string>(fx.url, 'location.href'));
+    const landed = new URL(await until(() => frameEval<string>(fx.url, "location.pathname === '/settings' && location.href")));
+    expect(landed.pathname).to.equal('/settings'); // path and kiosk flag lost, as in CoCalc
     expect(landed.searchParams.get('fullscreen')).to.equal(null);
     expect(await frameEval(fx.url, 'window.__cocalcEmulator ?? null')).to.equal(null); // no kiosk ⇒ no bridge
     frame.close();
     frame = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, 'intro.ipynb')).open();
     await frame.waitForListener();
     const [status] = await frame.request({ action: 'status' });
-    expect(status!.open_files).to.deep.equal({ [fx.projects.running]: ['intro.ipynb'] });
+    expect((status!.connection as { status: string }).status).to.equal('connected');
+    expect(status!.open_files).to.deep.equal({});
+    const replies = await frame.request({ action: 'open', project_id: fx.projects.running, path: 'intro.ipynb' }, 2);
+    expect(replies.map((r) => r.status)).to.deep.equal(['ack', 'done']);
   });
 });
 

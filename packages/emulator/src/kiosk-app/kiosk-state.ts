@@ -16,7 +16,8 @@ export class KioskState {
   private readonly files = new Map<string, string[]>();
   private foregroundFile: OpenFile | undefined;
   private connection: ConnectionStatus = 'connecting';
-  private statusTime = new Date();
+  // CoCalc's page store has no `last_status_time` until the first status change after start.
+  private statusTime: Date | undefined;
   private pingMs: number | undefined;
   private listener: () => void = () => {};
 
@@ -59,15 +60,28 @@ export class KioskState {
   }
 
   /** Records a connection status change and when it happened (`last_status_time`, a `Date`). */
-  setConnection(status: ConnectionStatus, pingMs?: number): void {
+  setConnection(status: ConnectionStatus): void {
     this.connection = status;
     this.statusTime = new Date();
-    if (pingMs !== undefined) this.pingMs = pingMs;
     this.listener();
   }
 
-  /** CoCalc's `connection_status()` for the `status` reply. */
-  connectionReply(): { quality: 'good'; status: ConnectionStatus; status_time: Date; ping: number | undefined } {
-    return { quality: 'good', status: this.connection, status_time: this.statusTime, ping: this.pingMs };
+  /** Records the average ping (CoCalc measures it every 30 s; until then there is none). */
+  setPing(pingMs: number): void {
+    this.pingMs = pingMs;
+  }
+
+  /**
+   * CoCalc's `connection_status()` for the `status` reply: `{quality, status, status_time, ping}`.
+   * `status_time` is missing until the first change after start (a reply that arrives that early
+   * says `connecting` and has none), `ping` until the first ping.
+   */
+  connectionReply(): { quality: 'good'; status: ConnectionStatus; status_time?: Date; ping?: number } {
+    return {
+      quality: 'good',
+      status: this.connection,
+      ...(this.statusTime === undefined ? {} : { status_time: this.statusTime }),
+      ...(this.pingMs === undefined ? {} : { ping: this.pingMs }),
+    };
   }
 }

@@ -11,12 +11,13 @@ export interface ParentWindow {
  * `window.parent` with targetOrigin `"*"` — in any mode, regardless of `iframe_comm_hosts`.
  * This `"*"` is CoCalc's own behaviour, reproduced on purpose; the entries carry only a file name.
  *
- * Opening a file writes `{event:{event:"open", action:"open", filename}}` and returns the entry id;
- * when the file has loaded, {@link logOpenLoadTime} updates the same id with `{event:{time}}`.
+ * Opening a file writes `{event:{event:"open", action:"open", filename, compute_server_id:0}}` and
+ * returns the entry id; when the file has loaded, {@link logOpenLoadTime} updates the same id with
+ * `{event:{time}}`. The bridge's `done` for the open comes between the two.
  */
 export function logOpen(parent: ParentWindow | null, projectId: string, filename: string): string {
   const id = crypto.randomUUID();
-  post(parent, { event: { event: 'open', action: 'open', filename }, project_id: projectId, time: new Date(), id });
+  post(parent, { event: { event: 'open', action: 'open', filename, compute_server_id: 0 }, project_id: projectId, time: new Date(), id });
   return id;
 }
 

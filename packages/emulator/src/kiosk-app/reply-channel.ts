@@ -18,6 +18,7 @@ export class ReplyControls {
   constructor(
     private readonly controls: KioskControls,
     private readonly onDropCountChange: (remaining: number) => void = () => {},
+    private readonly onSent: () => void = () => {},
   ) {
     this.remainingDrops = controls.dropReplies;
   }
@@ -33,7 +34,10 @@ export class ReplyControls {
         this.onDropCountChange(this.remainingDrops);
         return;
       }
-      const send = (): void => source.postMessage(data, origin);
+      const send = (): void => {
+        source.postMessage(data, origin);
+        this.onSent();
+      };
       if (this.controls.latencyMs > 0) setTimeout(send, this.controls.latencyMs);
       else send();
     };
