@@ -48,8 +48,11 @@ const LAZY_ROOT_MARGIN = '300px';
 /** A `tokenProvider` gets as long as the endpoint would (security-reference G2). */
 const PROVIDER_TIMEOUT_MS = 10_000;
 
-/** Failures that can heal without anyone touching the page: the network or the backend was away. */
-const RECOVERS_BY_ITSELF: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'UPSTREAM_ERROR', 'RATE_LIMITED']);
+/**
+ * Failures that can heal without anyone touching the page: the network or the backend was away, or
+ * the backend was still provisioning a first visit (it goes on in the background).
+ */
+const RECOVERS_BY_ITSELF: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'UPSTREAM_ERROR', 'RATE_LIMITED', 'PROVISIONING_TIMEOUT']);
 
 /**
  * A signed-in CoCalc editor in kiosk mode. The page names a file; the page's backend decides the
@@ -398,11 +401,12 @@ export class CocalcNotebookElement extends LitElement {
         url = kioskUrl({ cocalcUrl: response.cocalcUrl, projectId: response.projectId, path: response.path, authToken: response.token });
       }
 
-      const frame = createKioskFrame(frameTitle(path));
+      const origin = cocalcOrigin(response.cocalcUrl);
+      const frame = createKioskFrame(frameTitle(path), origin);
       stage.appendChild(frame);
       this.#frame = frame;
       const controller = KioskController.connect(frame, {
-        origin: cocalcOrigin(response.cocalcUrl),
+        origin,
         readyTimeout: this.readyTimeout,
         debug: this.debug,
       });
@@ -577,7 +581,7 @@ export class CocalcNotebookElement extends LitElement {
    */
   #revokeRedeemed(grant: TokenGrant): void {
     if (grant.response.signIn !== 'impersonate' || this.tokenProvider) return;
-    fetch(`${this.tokenEndpoint || DEFAULT_TOKEN_ENDPOINT}/revoke`, {
+    fetch(revokeEndpoint(this.tokenEndpoint || DEFAULT_TOKEN_ENDPOINT), {
       method: 'POST',
       credentials: 'same-origin',
       cache: 'no-store',
@@ -750,6 +754,13 @@ function checkPathAttribute(path: string): void {
 function asCocalcError(error: unknown): CocalcError {
   if (CocalcError.is(error)) return error;
   return new CocalcError('NOT_READY', error instanceof Error ? error.message : 'Unexpected failure.', { cause: error });
+}
+
+/** `{endpoint}/revoke`, with `/revoke` added to the path even when the endpoint has a query. */
+function revokeEndpoint(endpoint: string): string {
+  const url = new URL(endpoint, location.href);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/revoke`;
+  return url.href;
 }
 
 function fileName(path: string): string {
