@@ -602,16 +602,23 @@ describe('<cocalc-notebook>', () => {
       const el = await notebook('/fake/token/ok?signIn=impersonate&expiresIn=43200', 'intro.ipynb', broker);
       el.readyTimeout = 800;
       await waitForState(el, 'ready');
+      // A session that demonstrably worked (its file opened) before it was lost.
+      await waitFor(() => el.openFiles.includes('intro.ipynb'), 5_000);
       const twelveHours = 43_200 * 1000;
 
       // One second before the 12 h: a lost session is NOT an expiry (one plain retry).
       clock = twelveHours - 1_000;
       const before = recordStates(el);
+      const reopened = new Promise<void>((resolve) =>
+        el.addEventListener('cocalc-file-opened', (e) => e.path === 'intro.ipynb' && before.includes('token') && resolve()),
+      );
       await fetch('/fake/__end-sessions');
       frames(el)[0]!.contentWindow!.location.reload();
       await waitFor(() => before.includes('token'), 5_000);
       await waitForState(el, 'ready');
       expect(before).to.not.include('expired');
+      await reopened; // the renewed session works: its file opened
+      await el.status();
 
       // The renewed session was granted at that moment and lasts 12 h again; past its end it is expired.
       clock = twelveHours - 1_000 + twelveHours;
