@@ -431,6 +431,21 @@ describe('<cocalc-notebook>', () => {
     });
   });
 
+  describe('a kiosk that answers but is signed out, as a current CoCalc is', () => {
+    it('status says disconnected and open gets no ack: one renewal, then SESSION_BLOCKED', async function () {
+      this.timeout(30_000); // two 5 s ack timeouts
+      await fetch('/fake/__kiosk?signedOut=1');
+      const el = await notebook();
+      const states = recordStates(el);
+      const { error } = await nextEvent(el, 'cocalc-error');
+      expect(error.code).to.equal('SESSION_BLOCKED');
+      expect(error.details.sign).to.equal('REQUEST_TIMEOUT');
+      expect(el.state).to.equal('error');
+      expect(states).to.include('token'); // the one renewal
+      expect((await fakeState()).tokenRequests['ok']).to.equal(2);
+    });
+  });
+
   describe('methods', () => {
     it('open, status, close and closeAll delegate to the controller and keep openFiles in sync', async () => {
       const el = await readyNotebook();

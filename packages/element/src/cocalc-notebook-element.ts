@@ -451,12 +451,8 @@ export class CocalcNotebookElement extends LitElement {
             (error: unknown) => {
               if (!live() || CocalcError.is(error, 'DESTROYED')) return;
               const failure = asCocalcError(error);
-              // A kiosk that answers but cannot open the embed's own project is not signed in
-              // (CoCalc installs its listener either way): the token expired before CoCalc
-              // redeemed it, or the session cookie did not stick.
-              if (index === 0 && failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg))) {
-                this.#onSignInLost(failure);
-              } else this.#report(failure);
+              if (index === 0 && isSignedOutSign(failure)) this.#onSignInLost(failure);
+              else this.#report(failure);
             },
           );
         });
@@ -516,7 +512,7 @@ export class CocalcNotebookElement extends LitElement {
       error,
       new CocalcError('SESSION_BLOCKED', 'CoCalc loaded but is not signed in, even with a fresh token.', {
         cause: error,
-        details: { mesg: error.details.mesg },
+        details: { mesg: error.details.mesg, sign: error.code },
       }),
     );
   }
@@ -749,6 +745,18 @@ void CocalcNotebookElement.observedAttributes;
 function checkPathAttribute(path: string): void {
   const problem = projectPathProblem(path);
   if (problem) throw new CocalcError('INVALID_ARGUMENT', `The path attribute ${problem}.`, { details: { field: 'path' } });
+}
+
+/**
+ * Whether the failed open of the embed's own file says the kiosk is not signed in (CoCalc installs
+ * its listener and answers `status` either way): the token expired before CoCalc redeemed it, or
+ * the session cookie did not stick. Older CoCalc refuses with "problem opening project …"; a
+ * current one, signed out, never acknowledges the open at all (no `ack`: REQUEST_TIMEOUT; CoCalc
+ * acks at once when it can open the project, before any slow work).
+ */
+function isSignedOutSign(failure: CocalcError): boolean {
+  if (failure.code === 'REQUEST_TIMEOUT') return true;
+  return failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg));
 }
 
 function asCocalcError(error: unknown): CocalcError {

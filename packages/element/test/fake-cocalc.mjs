@@ -24,7 +24,8 @@ export function createFakeCocalc() {
    * `slowLoad` ms an image holds the document's load event back (a real CoCalc answers `status`
    * before its load), `firstStatus=connecting` makes the first status reply `connecting` without
    * `status_time` (as a real CoCalc's is), `reportPermissions` makes the page post, once loaded,
-   * what its permissions policy allows it.
+   * what its permissions policy allows it, `signedOut=1` makes every kiosk signed out the way a
+   * current CoCalc is: status answered `disconnected`, `open` never answered.
    */
   let kioskMode = {};
 
@@ -50,6 +51,10 @@ if (location.pathname.includes('attack-top')) {
   try { top.location.href = HOST + '/fake/hijacked'; result = 'attempted'; } catch (e) { result = 'blocked:' + e.name; }
   parent.postMessage({ fakeKioskTest: 'top-nav', result }, HOST);
 }
+if (${!signedIn && kioskMode.signedOut === '1'}) window.addEventListener('message', (e) => {
+  if (e.origin !== HOST || !e.data || e.data.action !== 'status') return;
+  e.source.postMessage({ status: 'done', connection: { quality: 'good', status: 'disconnected', status_time: new Date() }, open_files: {} }, e.origin);
+});
 if (${signedIn}) window.addEventListener('message', (e) => {
   if (e.origin !== HOST) return;
   const d = e.data;
@@ -207,7 +212,7 @@ if (${signedIn}) window.addEventListener('message', (e) => {
       const token = url.searchParams.get('auth_token');
       const cookie = /(?:^|;\s*)fake_session=([^;]+)/.exec(ctx.get('cookie') ?? '')?.[1];
       const expiry = token ? tokens.get(token) : undefined;
-      const signedIn = token ? Boolean(expiry && expiry > Date.now()) : Boolean(cookie && sessions.has(cookie));
+      const signedIn = kioskMode.signedOut === '1' ? false : token ? Boolean(expiry && expiry > Date.now()) : Boolean(cookie && sessions.has(cookie));
       state.kioskLoads.push({ url: url.pathname + url.search, referer: ctx.get('referer') ?? '', signedIn });
       // The page embedding the kiosk is always http://localhost:<port> (the WTR page). Written
       // directly: WTR's cache middleware would otherwise mark a path like `intro.ipynb` cacheable for
