@@ -20,10 +20,20 @@ import { fileURLToPath } from 'node:url';
 const PORT = 8001;
 const fixturesDir = fileURLToPath(new URL('./test-fixtures/', import.meta.url));
 
-/** Serves the files of test-fixtures/ on 127.0.0.1, port 0. */
+/** A 1×1 transparent GIF. */
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** Serves the files of test-fixtures/ (and a slow image, /__slow?ms=) on 127.0.0.1, port 0. */
 async function startStaticServer() {
   const server = createServer((req, res) => {
-    const name = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/+/, '');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/__slow') {
+      // A tiny image that arrives after ?ms= (at most 5 s): it holds a page's load event back.
+      const ms = Math.min(Number(url.searchParams.get('ms')) || 0, 5_000);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' }).end(GIF), ms);
+      return;
+    }
+    const name = url.pathname.replace(/^\/+/, '');
     if (!/^[a-z0-9-]+\.html$/.test(name)) {
       res.writeHead(404).end();
       return;

@@ -100,9 +100,12 @@ const PROBE_SETTLE_MS = 40;
  * three actions, no handshake, no request ids, silent failures.
  *
  * - Readiness: `status` probes from the start and again after every iframe `load` (a burst,
- *   then back-off); the first valid status reply makes the connection ready. A `load` after
- *   ready is a reload: a new connection, pending calls reject with RELOADED, and the desired
- *   files are re-opened once ready again.
+ *   then back-off); the first valid status reply makes the connection ready. Nothing is posted
+ *   while the frame still shows a document that is not the kiosk's (its initial about:blank).
+ *   CoCalc answers as soon as its script runs, often before its document's `load`: that `load`
+ *   is the same document finishing, not a reload. A `load` of a kiosk document after ready is a
+ *   reload: a new connection, pending calls reject with RELOADED, and the desired files are
+ *   re-opened once ready again (see {@link KioskController.connect} for how the two are told apart).
  * - Exactly one request in flight, a bounded FIFO behind it; replies are matched by order and
  *   shape ({@link matchReply}); every call has a timeout and an `AbortSignal`.
  * - Inbound messages are accepted only from `iframe.contentWindow` at exactly `origin`,
@@ -119,8 +122,30 @@ const PROBE_SETTLE_MS = 40;
  */
 export class KioskController extends EventTarget {
   /**
-   * Starts talking to the kiosk in `iframe`, which may still be loading or already loaded.
-   * Throws INVALID_ARGUMENT synchronously on bad options.
+   * Starts talking to the kiosk in `iframe`. Best called before the frame is navigated to the
+   * kiosk (while it still shows its initial about:blank), or once the kiosk has loaded. Throws
+   * INVALID_ARGUMENT synchronously on bad options.
+   *
+   * Which document answered. CoCalc's replies carry no document identity, and the frame's
+   * `contentWindow` stays the same object across navigations, so the controller tells documents
+   * apart by the order of what it can see:
+   * - it posts only while the frame shows a kiosk document (cross-origin to us, or a same-origin
+   *   page at exactly `origin`), never to the initial about:blank: every reply therefore comes
+   *   from a kiosk document, never from a probe that a blank page swallowed;
+   * - it remembers whether the kiosk document in the frame has had its `load` yet. A connection
+   *   that became ready BEFORE that load (CoCalc installs its listener while its script runs and
+   *   answers `connecting` at once) is waiting for the load of the very document that answered:
+   *   that `load` keeps the connection, its calls in flight and its files;
+   * - any other `load` of a kiosk document while ready means a new document: a new connection
+   *   (generation + 1), the previous document's calls reject RELOADED, and readiness needs a
+   *   status reply that arrives after that load. The previous document posted its replies before
+   *   it was replaced, so they arrive before the new document's `load`, never after it.
+   *
+   * Limits: if the frame already shows a cross-origin document at connect(), the controller
+   * cannot see whether it has finished loading and assumes it has (a `load` after ready is then
+   * a reload, as before); a document that answers and then navigates away before its own `load`
+   * is indistinguishable from its successor, whose calls then time out instead of rejecting
+   * RELOADED.
    */
   static connect(iframe: HTMLIFrameElement, options: KioskControllerOptions): KioskController {
     if (!iframe || typeof iframe !== 'object' || iframe.tagName !== 'IFRAME') {
@@ -156,6 +181,10 @@ export class KioskController extends EventTarget {
   #zombie: Zombie | undefined;
   /** Set by a reload after ready: the desired files must be re-opened on the next ready. */
   #reopenPending = false;
+  /** Whether the kiosk document now in the frame has fired its `load` (see {@link KioskController.connect}). */
+  #kioskLoaded: boolean;
+  /** The ready connection was made before its document's `load`: that load is not a reload. */
+  #readyBeforeLoad = false;
 
   private constructor(iframe: HTMLIFrameElement, options: ResolvedKioskControllerOptions) {
     super();
@@ -166,6 +195,7 @@ export class KioskController extends EventTarget {
     this.#probes = new ProbeSchedule(options.probe);
     this.#limiter = new RateLimiter(options.rateLimit, options.rateBurst);
     this.#log = options.debug ? new DebugLog(200) : undefined;
+    this.#kioskLoaded = this.#showsKiosk() && this.#kioskDocumentComplete();
     const hostWindow = iframe.ownerDocument.defaultView ?? window;
     const signal = this.#listeners.signal;
     hostWindow.addEventListener('message', (event) => this.#onMessage(event), { signal });
@@ -329,20 +359,35 @@ export class KioskController extends EventTarget {
     this.#probesSent = 0;
     this.#probesAnswered = 0;
     // Probe at once: if the iframe had already loaded before connect(), its load event is gone
-    // and nothing else would tell us to start. A probe that reaches a not-yet-loaded frame is
-    // dropped by the browser (targetOrigin mismatch), which is harmless.
+    // and nothing else would tell us to start. While the frame still shows its initial
+    // about:blank nothing is posted (the browser would drop it and warn about the target origin).
     this.#probe();
   }
 
   #probe(): void {
     this.#probeTimer = undefined;
     if (this.#currentState !== 'connecting') return;
-    if (this.#post({ action: 'status' })) this.#probesSent++;
+    if (!this.#showsKiosk()) {
+      // Not the kiosk yet: look again soon, and start the fast burst once it is there, so a
+      // listener that CoCalc installs before its `load` is found within a few ms.
+      this.#probes.reset();
+    } else if (this.#post({ action: 'status' })) this.#probesSent++;
     this.#probeTimer = this.#later(() => this.#probe(), this.#probes.next());
   }
 
   #onLoad(): void {
     if (this.#currentState === 'destroyed') return;
+    const kioskDocument = this.#showsKiosk();
+    if (this.#currentState === 'ready' && this.#readyBeforeLoad && kioskDocument) {
+      // The document that already answered has finished loading: same document, same
+      // connection, nothing to reject or re-open.
+      this.#readyBeforeLoad = false;
+      this.#kioskLoaded = true;
+      this.#debug('info', `iframe load of the document that already answered (generation ${this.#generation})`);
+      return;
+    }
+    this.#readyBeforeLoad = false;
+    this.#kioskLoaded = kioskDocument;
     this.#generation++;
     const wasReady = this.#currentState === 'ready';
     this.#debug('info', `iframe load, generation ${this.#generation}${wasReady ? ' (reload)' : ''}`);
@@ -378,13 +423,14 @@ export class KioskController extends EventTarget {
     this.#clearTimer(this.#readyTimer);
     this.#readyTimer = undefined;
     this.#probesAnswered++;
+    this.#readyBeforeLoad = !this.#kioskLoaded;
     const reconnected = this.#reopenPending;
     // Start holding user calls for the late answers to earlier probes BEFORE anyone hears 'ready':
     // a listener that calls open() synchronously would otherwise be sent into the stream of probe
     // answers, and every reply after it would be taken for the wrong call.
     if (this.#probesAnswered < this.#probesSent) this.#settleTimer = this.#later(() => this.#endSettle(), PROBE_SETTLE_MS);
     this.#setState('ready');
-    this.#debug('state', `ready (generation ${this.#generation}, ${this.#probesSent} probes)`);
+    this.#debug('state', `ready (generation ${this.#generation}, ${this.#probesSent} probes${this.#readyBeforeLoad ? ', before load' : ''})`);
     this.#readyDeferred.resolve();
     this.dispatchEvent(new KioskReadyEvent(this.#generation, reconnected));
     if (this.#currentState !== 'ready') return;
@@ -503,6 +549,8 @@ export class KioskController extends EventTarget {
   /** Sends the next queued call when the channel is free. */
   #pump(): void {
     if (this.#currentState !== 'ready' || this.#inFlight || this.#zombie || this.#settleTimer !== undefined) return;
+    // The kiosk navigated to something else (its `load`, coming, starts a new connection): wait.
+    if (this.iframe.contentWindow && !this.#showsKiosk()) return;
     const call = this.#queue.shift();
     if (!call) return;
     const request: KioskRequest =
@@ -601,6 +649,38 @@ export class KioskController extends EventTarget {
   }
 
   // ---------------------------------------------------------------- messages
+
+  /**
+   * Whether the frame shows a document we may post to: one we cannot read (cross-origin, so not
+   * our initial about:blank; if it is not the kiosk, the exact targetOrigin makes the browser drop
+   * the message), or a readable one whose URL is at exactly the kiosk origin (a same-origin kiosk).
+   * Never the initial about:blank, where a post only earns a console warning or error.
+   */
+  #showsKiosk(): boolean {
+    if (!this.iframe.contentWindow) return false;
+    let doc: Document | null;
+    try {
+      doc = this.iframe.contentDocument;
+    } catch {
+      doc = null;
+    }
+    if (!doc) return true;
+    try {
+      return new URL(doc.URL).origin === this.origin;
+    } catch {
+      return false;
+    }
+  }
+
+  /** For a readable kiosk document, whether it has loaded; an unreadable one is assumed loaded. */
+  #kioskDocumentComplete(): boolean {
+    try {
+      const doc = this.iframe.contentDocument;
+      return doc ? doc.readyState === 'complete' : true;
+    } catch {
+      return true;
+    }
+  }
 
   #post(request: KioskRequest): boolean {
     const target = this.iframe.contentWindow;

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureSync, html } from '@open-wc/testing';
 import { CocalcError, type TokenResponse } from '@cocalc-embed/protocol';
 import './define.js';
 import { CocalcNotebookElement } from './cocalc-notebook-element.js';
-import { KIOSK_ALLOW, KIOSK_SANDBOX } from './kiosk-frame.js';
+import { kioskAllow, KIOSK_SANDBOX } from './kiosk-frame.js';
 import { TokenBroker } from './token-broker.js';
 import { fakeState, frames, nextEvent, recordStates, resetFake, sleep, waitForState } from './test-helpers.js';
 
@@ -116,7 +116,10 @@ describe('<cocalc-notebook>', () => {
       expect(frame!.getAttribute('sandbox')).to.equal(KIOSK_SANDBOX);
       expect(frame!.sandbox.contains('allow-top-navigation')).to.equal(false);
       expect(frame!.sandbox.contains('allow-top-navigation-by-user-activation')).to.equal(false);
-      expect(frame!.getAttribute('allow')).to.equal(KIOSK_ALLOW);
+      expect(frame!.getAttribute('allow')).to.equal(kioskAllow(location.origin));
+      expect(frame!.getAttribute('allow')).to.equal(
+        `clipboard-read ${location.origin}; clipboard-write ${location.origin}; fullscreen ${location.origin}`,
+      );
       expect(frame!.getAttribute('referrerpolicy')).to.equal('no-referrer');
       expect(frame!.title).to.equal('CoCalc: week 1.ipynb');
       expect(frame!.getAttribute('part')).to.equal('frame');
@@ -124,6 +127,49 @@ describe('<cocalc-notebook>', () => {
       const loads = (await fakeState()).kioskLoads;
       expect(loads).to.have.length(1);
       expect(loads[0]!.referer).to.equal('');
+    });
+
+    it('grants fullscreen and the clipboard to the kiosk on its own origin, as seen from inside the frame', async () => {
+      // CoCalc on another origin than the page (127.0.0.1 vs localhost): the frame has no src, so a
+      // bare `allow` list would grant these to the page's origin only.
+      await fetch('/fake/__kiosk?reportPermissions=1');
+      const kioskOrigin = `http://127.0.0.1:${location.port}`;
+      const report = new Promise<Record<string, unknown>>((resolve) => {
+        const onMessage = (event: MessageEvent): void => {
+          if (event.origin !== kioskOrigin || event.data?.fakeKioskTest !== 'permissions') return;
+          window.removeEventListener('message', onMessage);
+          resolve(event.data as Record<string, unknown>);
+        };
+        window.addEventListener('message', onMessage);
+      });
+      const el = await notebook('/fake/token/ok?kioskHost=127.0.0.1');
+      await waitForState(el, 'ready');
+      expect(el.controller!.origin).to.equal(kioskOrigin);
+      const seen = await report;
+      expect(seen.origin).to.equal(kioskOrigin);
+      expect(seen.fullscreenEnabled, 'document.fullscreenEnabled').to.equal(true);
+      // document.featurePolicy is Chromium's; other engines report null and are judged by fullscreenEnabled.
+      if (seen.fullscreen !== null) {
+        expect([seen.fullscreen, seen.clipboardRead, seen.clipboardWrite]).to.deep.equal([true, true, true]);
+      }
+      expect(frames(el)[0]!.getAttribute('allow')).to.equal(kioskAllow(kioskOrigin));
+    });
+
+    it('kioskAllow names exactly one serialised http(s) origin and refuses anything else', () => {
+      expect(kioskAllow('https://cocalc.example:443')).to.equal(
+        'clipboard-read https://cocalc.example; clipboard-write https://cocalc.example; fullscreen https://cocalc.example',
+      );
+      for (const bad of ['*', 'self', "'src'", 'javascript:alert(1)', 'data:text/html,x', '', 'https://a.example; camera *']) {
+        let code: string | undefined;
+        try {
+          kioskAllow(bad);
+        } catch (error) {
+          code = CocalcError.is(error) ? error.code : 'other';
+        }
+        expect(code, bad).to.equal('INVALID_ARGUMENT');
+      }
+      // Whatever follows the origin in a URL never reaches the attribute.
+      expect(kioskAllow('https://a.example/x;%20camera%20*?y=1;camera')).to.equal(kioskAllow('https://a.example'));
     });
 
     it('url era: the token travels only in the kiosk navigation, never in the DOM or top history', async () => {
@@ -285,6 +331,41 @@ describe('<cocalc-notebook>', () => {
     });
   });
 
+  describe('a first visit the backend is still provisioning (HTTP 202)', () => {
+    it('stays in the token state while it waits, then gets ready without an error', async () => {
+      const el = fixtureSync<CocalcNotebookElement>(
+        html`<cocalc-notebook path="intro.ipynb" token-endpoint="/fake/token/provisioning?times=1&retryAfter=1" .tokenBroker=${fastBroker()}></cocalc-notebook>`,
+      );
+      const seen = recordStates(el);
+      const errors: string[] = [];
+      el.addEventListener('cocalc-error', (e) => errors.push(e.error.code));
+      await waitForState(el, 'ready');
+      expect(seen).to.deep.equal(['token', 'loading', 'connecting', 'ready']);
+      expect(errors).to.deep.equal([]);
+      expect((await fakeState()).tokenRequests['provisioning']).to.equal(2);
+    });
+
+    it('removing the element while it waits sends no further request', async () => {
+      const el = await notebook('/fake/token/provisioning-forever');
+      while (((await fakeState()).tokenRequests['provisioning-forever'] ?? 0) < 1) await sleep(20);
+      expect(el.state).to.equal('token');
+      el.remove();
+      await sleep(1_500); // past the 1 s retryAfter
+      expect((await fakeState()).tokenRequests['provisioning-forever']).to.equal(1);
+      expect(frames(el)).to.have.length(0);
+    });
+
+    it('gives up with PROVISIONING_TIMEOUT at the broker deadline and shows it', async () => {
+      const broker = new TokenBroker({ retryBaseMs: 5, random: () => 0, provisioningTimeoutMs: 1_200 });
+      const el = await notebook('/fake/token/provisioning-forever', 'intro.ipynb', broker);
+      const { error } = await nextEvent(el, 'cocalc-error');
+      expect(error.code).to.equal('PROVISIONING_TIMEOUT');
+      expect(el.state).to.equal('error');
+      expect(frames(el)).to.have.length(0);
+      expect(el.shadowRoot!.querySelector('[part="hint"]')!.textContent).to.contain('setting up');
+    });
+  });
+
   describe('tokenProvider', () => {
     it('is called with path, project and a signal, and its answer is validated', async () => {
       const calls: Array<{ path: string; project: string | undefined; signal: AbortSignal }> = [];
@@ -321,6 +402,47 @@ describe('<cocalc-notebook>', () => {
       await sleep(0);
       el.remove();
       expect(signal!.aborted).to.equal(true);
+    });
+  });
+
+  describe('a kiosk that answers before its load, as a real CoCalc does', () => {
+    it('gives exactly one cocalc-ready, no cocalc-error, and sends exactly one open of the path', async () => {
+      // The fake kiosk's load waits 600 ms for an image; its bridge answers at once, first `connecting`.
+      await fetch('/fake/__kiosk?slowLoad=600&firstStatus=connecting');
+      const el = fixtureSync<CocalcNotebookElement>(
+        html`<cocalc-notebook path="intro.ipynb" token-endpoint="/fake/token/ok" .tokenBroker=${fastBroker()}></cocalc-notebook>`,
+      );
+      const seen = recordStates(el);
+      const readies: number[] = [];
+      const errors: string[] = [];
+      el.addEventListener('cocalc-ready', () => readies.push(readies.length));
+      el.addEventListener('cocalc-error', (e) => errors.push(e.error.code));
+      await nextEvent(el, 'cocalc-ready');
+      const frame = frames(el)[0]!;
+      expect(frame.contentDocument!.readyState, 'ready before the kiosk document loaded').to.not.equal('complete');
+      await waitFor(() => frame.contentDocument?.readyState === 'complete', 5_000);
+      await waitFor(() => el.openFiles.includes('intro.ipynb'), 5_000);
+      await sleep(100); // anything a mistaken reload would do comes now
+      expect(readies).to.have.length(1);
+      expect(errors).to.deep.equal([]);
+      expect(seen).to.deep.equal(['token', 'loading', 'ready']);
+      const received = (frame.contentWindow as unknown as { __received: Array<{ action?: string }> }).__received;
+      expect(received.filter((m) => m.action === 'open')).to.deep.equal([{ action: 'open', project_id: el.projectId, path: 'intro.ipynb' }]);
+    });
+  });
+
+  describe('a kiosk that answers but is signed out, as a current CoCalc is', () => {
+    it('status says disconnected and open gets no ack: one renewal, then SESSION_BLOCKED', async function () {
+      this.timeout(30_000); // two 5 s ack timeouts
+      await fetch('/fake/__kiosk?signedOut=1');
+      const el = await notebook();
+      const states = recordStates(el);
+      const { error } = await nextEvent(el, 'cocalc-error');
+      expect(error.code).to.equal('SESSION_BLOCKED');
+      expect(error.details.sign).to.equal('REQUEST_TIMEOUT');
+      expect(el.state).to.equal('error');
+      expect(states).to.include('token'); // the one renewal
+      expect((await fakeState()).tokenRequests['ok']).to.equal(2);
     });
   });
 
@@ -485,6 +607,42 @@ describe('<cocalc-notebook>', () => {
       expect(seen.indexOf('expired')).to.be.below(seen.lastIndexOf('ready'));
       expect(calls).to.equal(2);
       expect(el.state).to.equal('ready');
+    });
+
+    it("impersonate era: a lost session counts as expired exactly when the server's expiresIn (12 h) says", async () => {
+      // The backend says how long the impersonate session lasts (CoCalc's sign-in cookie: 12 h);
+      // the element must judge expiry by that, not by any lifetime of its own. A fake clock.
+      let clock = 0;
+      const broker = new TokenBroker({ retryBaseMs: 5, random: () => 0, now: () => clock });
+      const el = await notebook('/fake/token/ok?signIn=impersonate&expiresIn=43200', 'intro.ipynb', broker);
+      el.readyTimeout = 800;
+      await waitForState(el, 'ready');
+      // A session that demonstrably worked (its file opened) before it was lost.
+      await waitFor(() => el.openFiles.includes('intro.ipynb'), 5_000);
+      const twelveHours = 43_200 * 1000;
+
+      // One second before the 12 h: a lost session is NOT an expiry (one plain retry).
+      clock = twelveHours - 1_000;
+      const before = recordStates(el);
+      const reopened = new Promise<void>((resolve) =>
+        el.addEventListener('cocalc-file-opened', (e) => e.path === 'intro.ipynb' && before.includes('token') && resolve()),
+      );
+      await fetch('/fake/__end-sessions');
+      frames(el)[0]!.contentWindow!.location.reload();
+      await waitFor(() => before.includes('token'), 5_000);
+      await waitForState(el, 'ready');
+      expect(before).to.not.include('expired');
+      await reopened; // the renewed session works: its file opened
+      await el.status();
+
+      // The renewed session was granted at that moment and lasts 12 h again; past its end it is expired.
+      clock = twelveHours - 1_000 + twelveHours;
+      const after = recordStates(el);
+      await fetch('/fake/__end-sessions');
+      frames(el)[0]!.contentWindow!.location.reload();
+      await waitFor(() => after.includes('expired'), 5_000);
+      await waitForState(el, 'ready');
+      expect(after.indexOf('expired')).to.be.below(after.lastIndexOf('ready'));
     });
 
     it('reports TOKEN_EXPIRED when a fresh token does not help either', async () => {

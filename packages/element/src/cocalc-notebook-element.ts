@@ -48,8 +48,11 @@ const LAZY_ROOT_MARGIN = '300px';
 /** A `tokenProvider` gets as long as the endpoint would (security-reference G2). */
 const PROVIDER_TIMEOUT_MS = 10_000;
 
-/** Failures that can heal without anyone touching the page: the network or the backend was away. */
-const RECOVERS_BY_ITSELF: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'UPSTREAM_ERROR', 'RATE_LIMITED']);
+/**
+ * Failures that can heal without anyone touching the page: the network or the backend was away, or
+ * the backend was still provisioning a first visit (it goes on in the background).
+ */
+const RECOVERS_BY_ITSELF: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'UPSTREAM_ERROR', 'RATE_LIMITED', 'PROVISIONING_TIMEOUT']);
 
 /**
  * A signed-in CoCalc editor in kiosk mode. The page names a file; the page's backend decides the
@@ -398,11 +401,12 @@ export class CocalcNotebookElement extends LitElement {
         url = kioskUrl({ cocalcUrl: response.cocalcUrl, projectId: response.projectId, path: response.path, authToken: response.token });
       }
 
-      const frame = createKioskFrame(frameTitle(path));
+      const origin = cocalcOrigin(response.cocalcUrl);
+      const frame = createKioskFrame(frameTitle(path), origin);
       stage.appendChild(frame);
       this.#frame = frame;
       const controller = KioskController.connect(frame, {
-        origin: cocalcOrigin(response.cocalcUrl),
+        origin,
         readyTimeout: this.readyTimeout,
         debug: this.debug,
       });
@@ -447,12 +451,8 @@ export class CocalcNotebookElement extends LitElement {
             (error: unknown) => {
               if (!live() || CocalcError.is(error, 'DESTROYED')) return;
               const failure = asCocalcError(error);
-              // A kiosk that answers but cannot open the embed's own project is not signed in
-              // (CoCalc installs its listener either way): the token expired before CoCalc
-              // redeemed it, or the session cookie did not stick.
-              if (index === 0 && failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg))) {
-                this.#onSignInLost(failure);
-              } else this.#report(failure);
+              if (index === 0 && isSignedOutSign(failure)) this.#onSignInLost(failure);
+              else this.#report(failure);
             },
           );
         });
@@ -512,7 +512,7 @@ export class CocalcNotebookElement extends LitElement {
       error,
       new CocalcError('SESSION_BLOCKED', 'CoCalc loaded but is not signed in, even with a fresh token.', {
         cause: error,
-        details: { mesg: error.details.mesg },
+        details: { mesg: error.details.mesg, sign: error.code },
       }),
     );
   }
@@ -577,7 +577,7 @@ export class CocalcNotebookElement extends LitElement {
    */
   #revokeRedeemed(grant: TokenGrant): void {
     if (grant.response.signIn !== 'impersonate' || this.tokenProvider) return;
-    fetch(`${this.tokenEndpoint || DEFAULT_TOKEN_ENDPOINT}/revoke`, {
+    fetch(revokeEndpoint(this.tokenEndpoint || DEFAULT_TOKEN_ENDPOINT), {
       method: 'POST',
       credentials: 'same-origin',
       cache: 'no-store',
@@ -747,9 +747,28 @@ function checkPathAttribute(path: string): void {
   if (problem) throw new CocalcError('INVALID_ARGUMENT', `The path attribute ${problem}.`, { details: { field: 'path' } });
 }
 
+/**
+ * Whether the failed open of the embed's own file says the kiosk is not signed in (CoCalc installs
+ * its listener and answers `status` either way): the token expired before CoCalc redeemed it, or
+ * the session cookie did not stick. Older CoCalc refuses with "problem opening project …"; a
+ * current one, signed out, never acknowledges the open at all (no `ack`: REQUEST_TIMEOUT; CoCalc
+ * acks at once when it can open the project, before any slow work).
+ */
+function isSignedOutSign(failure: CocalcError): boolean {
+  if (failure.code === 'REQUEST_TIMEOUT') return true;
+  return failure.code === 'REMOTE_ERROR' && /problem opening project/i.test(String(failure.details.mesg));
+}
+
 function asCocalcError(error: unknown): CocalcError {
   if (CocalcError.is(error)) return error;
   return new CocalcError('NOT_READY', error instanceof Error ? error.message : 'Unexpected failure.', { cause: error });
+}
+
+/** `{endpoint}/revoke`, with `/revoke` added to the path even when the endpoint has a query. */
+function revokeEndpoint(endpoint: string): string {
+  const url = new URL(endpoint, location.href);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/revoke`;
+  return url.href;
 }
 
 function fileName(path: string): string {

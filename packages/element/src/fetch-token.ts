@@ -1,12 +1,22 @@
 import {
   CocalcError,
+  MAX_PROVISIONING_RETRY_AFTER,
   parseApiErrorBody,
+  parseProvisioningResponse,
   parseTokenResponse,
   TOKEN_REQUEST_HEADER,
   type TokenRequest,
   type TokenResponse,
 } from '@cocalc-embed/protocol';
 import { parseRetryAfter } from './retry-after.js';
+
+/**
+ * What one attempt at the token endpoint got: a token, or HTTP 202 "still provisioning, ask again
+ * in `retryAfterMs`" (a first visit whose CoCalc account and project are being set up).
+ */
+export type TokenAnswer =
+  | { readonly kind: 'token'; readonly response: TokenResponse }
+  | { readonly kind: 'provisioning'; readonly retryAfterMs: number };
 
 /** Largest token-endpoint body we read; a real answer is a few hundred bytes. */
 const MAX_BODY_CHARS = 64 * 1024;
@@ -22,13 +32,15 @@ export interface FetchTokenOptions {
 }
 
 /**
- * One attempt at `POST {endpoint}` with `{path, project?}`. Every way it can go wrong becomes a typed
- * `CocalcError`: unreachable (TOKEN_UNAVAILABLE), slow (TOKEN_TIMEOUT), 401/403/4xx (TOKEN_REJECTED),
- * 429 (RATE_LIMITED with `retryAfterMs`), 5xx (UPSTREAM_ERROR), and anything that is not a valid
- * token response — HTML, bad JSON, no token, a malformed token (TOKEN_INVALID). Bodies are never
- * echoed into messages: a proxy's HTML error page must not end up in the DOM.
+ * One attempt at `POST {endpoint}` with `{path, project?}`. A 202 is a valid "provisioning" answer
+ * (see {@link TokenAnswer}). Every way it can go wrong becomes a typed `CocalcError`: unreachable
+ * (TOKEN_UNAVAILABLE), slow (TOKEN_TIMEOUT), 401/403/4xx (TOKEN_REJECTED), 429 (RATE_LIMITED with
+ * `retryAfterMs`), 5xx (UPSTREAM_ERROR), and anything that is not a valid token response — HTML,
+ * bad JSON, no token, a malformed token, a 202 that is not `{status:"provisioning", retryAfter}`
+ * with 1 ≤ retryAfter ≤ 60 (TOKEN_INVALID). Bodies are never echoed into messages: a proxy's HTML
+ * error page must not end up in the DOM.
  */
-export async function fetchToken(endpoint: string, request: TokenRequest, options: FetchTokenOptions): Promise<TokenResponse> {
+export async function fetchToken(endpoint: string, request: TokenRequest, options: FetchTokenOptions): Promise<TokenAnswer> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -74,7 +86,15 @@ export async function fetchToken(endpoint: string, request: TokenRequest, option
     } catch (cause) {
       throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered invalid JSON.', { cause, details: { status: response.status } });
     }
-    return parseTokenResponse(data);
+    if (response.status === 202) {
+      // The body is the contract (parsed strictly: no wait beyond 60 s); the Retry-After header may
+      // ask for longer than the body, never beyond the same bound.
+      const { retryAfter } = parseProvisioningResponse(data);
+      const header = parseRetryAfter(response.headers.get('retry-after')) ?? 0;
+      const retryAfterMs = Math.min(Math.max(retryAfter * 1000, header), MAX_PROVISIONING_RETRY_AFTER * 1000);
+      return { kind: 'provisioning', retryAfterMs };
+    }
+    return { kind: 'token', response: parseTokenResponse(data) };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

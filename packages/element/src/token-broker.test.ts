@@ -166,6 +166,55 @@ describe('TokenBroker', () => {
     });
   });
 
+  describe('HTTP 202 while the backend provisions a first visit', () => {
+    it('waits retryAfter, asks again and gets the token, without using up a retry', async () => {
+      const broker = fastBroker({ maxRetries: 0 });
+      const grant = await broker.get({ endpoint: '/fake/token/provisioning?times=2&retryAfter=1', path: 'a.md' });
+      expect(grant.response.token).to.match(/^[A-Za-z0-9]{24}$/);
+      expect((await fakeState()).tokenRequests['provisioning']).to.equal(3);
+    });
+
+    it('a server that answers 202 for ever: PROVISIONING_TIMEOUT at the deadline, retryable', async () => {
+      const broker = fastBroker({ provisioningTimeoutMs: 1_500 });
+      const error = await failure(broker.get({ endpoint: '/fake/token/provisioning-forever', path: 'a.md' }));
+      expect(error.code).to.equal('PROVISIONING_TIMEOUT');
+      expect(error.retryable).to.equal(true);
+      // Asked at 0 s, 1 s and once more at the deadline: bounded, not a loop.
+      expect((await fakeState()).tokenRequests['provisioning-forever']).to.be.within(2, 3);
+    });
+
+    it('a huge Retry-After header cannot park the element beyond the provisioning deadline', async () => {
+      const broker = fastBroker({ provisioningTimeoutMs: 400 });
+      // Body: 1 s; header: a day. The wait is capped by the body's bound and by the deadline.
+      const error = await failure(broker.get({ endpoint: '/fake/token/provisioning?times=99&header=86400', path: 'a.md' }));
+      expect(error.code).to.equal('PROVISIONING_TIMEOUT');
+      expect((await fakeState()).tokenRequests['provisioning']).to.equal(2);
+    });
+
+    for (const [mode, why] of [
+      ['provisioning-bad-body', 'a 202 body that is not {status:"provisioning", retryAfter}'],
+      ['provisioning-huge', 'a 202 asking to wait a day (retryAfter above 60 s)'],
+    ] as const) {
+      it(`${why} is TOKEN_INVALID at once, never retried`, async () => {
+        const error = await failure(fastBroker().get({ endpoint: `/fake/token/${mode}`, path: 'a.md' }));
+        expect(error.code).to.equal('TOKEN_INVALID');
+        expect((await fakeState()).tokenRequests[mode]).to.equal(1);
+      });
+    }
+
+    it('aborting while it waits sends no further request', async () => {
+      const broker = fastBroker();
+      const abort = new AbortController();
+      const pending = broker.get({ endpoint: '/fake/token/provisioning-forever', path: 'a.md' }, abort.signal);
+      while (((await fakeState()).tokenRequests['provisioning-forever'] ?? 0) < 1) await new Promise((r) => setTimeout(r, 20));
+      abort.abort();
+      expect((await failure(pending)).code).to.equal('ABORTED');
+      await new Promise((r) => setTimeout(r, 1_500)); // past the 1 s retryAfter
+      expect((await fakeState()).tokenRequests['provisioning-forever']).to.equal(1);
+      expect(broker.requestCount).to.equal(1);
+    });
+  });
+
   describe('cancellation', () => {
     it('one caller aborting leaves the shared request to the others', async () => {
       const broker = fastBroker();

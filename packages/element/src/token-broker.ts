@@ -36,6 +36,12 @@ export interface TokenBrokerOptions {
   readonly fetch?: typeof fetch;
   /** Monotonic clock in ms; defaults to `performance.now()`. */
   readonly now?: () => number;
+  /**
+   * How long, in ms, to keep asking while the endpoint answers HTTP 202 "provisioning" (a first
+   * visit, set up in CoCalc in the background) before giving up with PROVISIONING_TIMEOUT.
+   * Default 180 000 (3 minutes: a cold CoCalc starting a project can take over a minute).
+   */
+  readonly provisioningTimeoutMs?: number;
 }
 
 /** Codes worth another attempt at the endpoint; TOKEN_INVALID is not: the same backend would answer the same. */
@@ -50,7 +56,8 @@ interface Flight {
 /**
  * Page-wide token broker: elements asking for the same endpoint + project + path at the same time
  * share one request (single flight), failures are retried with exponential backoff and jitter
- * honouring `Retry-After`, and expiry is computed from the server's `expiresIn`. Tokens are not
+ * honouring `Retry-After`, HTTP 202 "provisioning" answers are asked again after their
+ * `retryAfter` until `provisioningTimeoutMs`, and expiry is computed from the server's `expiresIn`. Tokens are not
  * cached beyond the flight: the backend may revoke a token once it is redeemed, so a later element
  * always gets a fresh one.
  */
@@ -66,6 +73,7 @@ export class TokenBroker {
       retryBaseMs: options.retryBaseMs ?? 1_000,
       random: options.random ?? Math.random,
       now: options.now ?? (() => performance.now()),
+      provisioningTimeoutMs: options.provisioningTimeoutMs ?? 180_000,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
   }
@@ -136,19 +144,32 @@ export class TokenBroker {
   }
 
   async #run(request: TokenBrokerRequest, signal: AbortSignal): Promise<TokenGrant> {
-    const { maxRetries, retryBaseMs, random, timeoutMs } = this.#options;
-    for (let attempt = 0; ; attempt++) {
+    const { maxRetries, retryBaseMs, random, timeoutMs, provisioningTimeoutMs, now } = this.#options;
+    const provisioningDeadline = now() + provisioningTimeoutMs;
+    for (let attempt = 0; ; ) {
       try {
         this.#requests++;
         const fetchImpl = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
-        const response = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, request, { signal, timeoutMs, fetch: fetchImpl });
-        return this.grant(response);
+        const answer = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, request, { signal, timeoutMs, fetch: fetchImpl });
+        if (answer.kind === 'token') return this.grant(answer.response);
+        // 202: the backend is still provisioning. That is progress, not a failure (no retry is
+        // used up); wait as asked, abortably, within the overall deadline, then ask again.
+        const remaining = provisioningDeadline - now();
+        if (remaining <= 0) {
+          throw new CocalcError(
+            'PROVISIONING_TIMEOUT',
+            `The token endpoint was still provisioning after ${Math.round(provisioningTimeoutMs / 1000)} s.`,
+            { details: { provisioningTimeoutMs } },
+          );
+        }
+        await sleep(Math.min(answer.retryAfterMs, remaining), signal);
       } catch (error) {
+        attempt++;
         const retryable = CocalcError.is(error) && RETRY_CODES.has(error.code);
-        if (!retryable || attempt >= maxRetries || signal.aborted) throw error;
+        if (!retryable || attempt > maxRetries || signal.aborted) throw error;
         // Exponential backoff with up to +50 % jitter, so 20 elements that failed together do not
         // come back together; a server's Retry-After is a floor, never shortened.
-        const backoff = retryBaseMs * 2 ** attempt * (1 + random() / 2);
+        const backoff = retryBaseMs * 2 ** (attempt - 1) * (1 + random() / 2);
         await sleep(Math.max(backoff, error.retryAfterMs ?? 0), signal);
       }
     }

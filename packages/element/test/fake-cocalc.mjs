@@ -19,25 +19,52 @@ export function createFakeCocalc() {
   const sessions = new Set();
   /** counters and logs by name, read by tests through /fake/__state */
   const state = { tokenRequests: {}, kioskLoads: [], impersonateLoads: 0, lastTokenRequest: null };
+  /**
+   * How the next kiosk pages behave (set by GET /fake/__kiosk?…, cleared by /fake/__reset):
+   * `slowLoad` ms an image holds the document's load event back (a real CoCalc answers `status`
+   * before its load), `firstStatus=connecting` makes the first status reply `connecting` without
+   * `status_time` (as a real CoCalc's is), `reportPermissions` makes the page post, once loaded,
+   * what its permissions policy allows it, `signedOut=1` makes every kiosk signed out the way a
+   * current CoCalc is: status answered `disconnected`, `open` never answered.
+   */
+  let kioskMode = {};
 
-  function kioskPage(signedIn, origin) {
+  function kioskPage(signedIn, host) {
+    const slowLoad = Math.min(Number(kioskMode.slowLoad) || 0, 5_000);
     return `<!doctype html><html><head><meta charset="utf-8"><title>fake kiosk</title></head><body>
 <p id="who">${signedIn ? 'signed in' : 'not signed in'}</p>
+${slowLoad ? `<img alt="" src="/fake/slow?ms=${slowLoad}">` : ''}
 <script>
-const HOST = ${JSON.stringify(origin)};
+const HOST = ${JSON.stringify(host)};
+const FIRST_STATUS = ${JSON.stringify(kioskMode.firstStatus ?? 'connected')};
+window.__received = [];
 const open = new Set();
 const params = new URLSearchParams(location.search);
+if (${kioskMode.reportPermissions === '1'}) window.addEventListener('load', () => {
+  const policy = document.featurePolicy;
+  const allows = (f) => (policy ? policy.allowsFeature(f) : null);
+  parent.postMessage({ fakeKioskTest: 'permissions', origin: location.origin, fullscreenEnabled: document.fullscreenEnabled,
+    fullscreen: allows('fullscreen'), clipboardRead: allows('clipboard-read'), clipboardWrite: allows('clipboard-write') }, HOST);
+});
 if (location.pathname.includes('attack-top')) {
   let result;
   try { top.location.href = HOST + '/fake/hijacked'; result = 'attempted'; } catch (e) { result = 'blocked:' + e.name; }
   parent.postMessage({ fakeKioskTest: 'top-nav', result }, HOST);
 }
+if (${!signedIn && kioskMode.signedOut === '1'}) window.addEventListener('message', (e) => {
+  if (e.origin !== HOST || !e.data || e.data.action !== 'status') return;
+  e.source.postMessage({ status: 'done', connection: { quality: 'good', status: 'disconnected', status_time: new Date() }, open_files: {} }, e.origin);
+});
 if (${signedIn}) window.addEventListener('message', (e) => {
   if (e.origin !== HOST) return;
   const d = e.data;
   if (!d || typeof d !== 'object') return;
   const reply = (m) => e.source.postMessage(m, e.origin);
-  if (d.action === 'status') reply({ status: 'done', connection: { quality: 'good', status: 'connected', status_time: new Date(), ping: 5 }, open_files: open.size ? { [${JSON.stringify(projectId)}]: [...open] } : {} });
+  window.__received.push(d);
+  if (d.action === 'status' && FIRST_STATUS === 'connecting' && !window.__answeredStatus) {
+    window.__answeredStatus = true;
+    reply({ status: 'done', connection: { quality: 'good', status: 'connecting' }, open_files: {} });
+  } else if (d.action === 'status') reply({ status: 'done', connection: { quality: 'good', status: 'connected', status_time: new Date(), ping: 5 }, open_files: open.size ? { [${JSON.stringify(projectId)}]: [...open] } : {} });
   else if (d.action === 'closeall') { open.clear(); reply({ status: 'done', mesg: 'all files are closed' }); }
   else if (d.action === 'open') {
     reply({ status: 'ack', action: 'open', path: d.path, project_id: d.project_id });
@@ -62,6 +89,8 @@ if (${signedIn}) window.addEventListener('message', (e) => {
     const delay = Number(q.delay ?? 0);
     if (delay) await new Promise((r) => setTimeout(r, delay));
     const origin = `${ctx.protocol}://${ctx.host}`;
+    // ?kioskHost=127.0.0.1: CoCalc on another origin of this same server (cross-origin kiosk).
+    const cocalcOrigin = q.kioskHost === '127.0.0.1' ? `${ctx.protocol}://127.0.0.1:${ctx.host.split(':')[1]}` : origin;
     const ok = () => {
       const token = newToken();
       const expiresIn = Number(q.expiresIn ?? 600);
@@ -72,7 +101,7 @@ if (${signedIn}) window.addEventListener('message', (e) => {
         token,
         expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
         expiresIn,
-        cocalcUrl: `${origin}/fake/cocalc`,
+        cocalcUrl: `${cocalcOrigin}/fake/cocalc`,
         projectId,
         path,
         signIn: q.signIn === 'impersonate' ? 'impersonate' : 'url',
@@ -103,6 +132,17 @@ if (${signedIn}) window.addEventListener('message', (e) => {
       case 'bad-project': return json(200, { ...ok(), projectId: '../../admin' });
       case '429': return json(429, { error: { code: 'RATE_LIMITED', message: 'Slow down.' } }, { 'retry-after': String(q.retryAfter ?? 1) });
       case 'slow': await new Promise((r) => setTimeout(r, 30_000)); return json(200, ok());
+      // HTTP 202 while the backend provisions: the first ?times= requests (default 1), then a token.
+      case 'provisioning': {
+        const retryAfter = Number(q.retryAfter ?? 1);
+        if (state.tokenRequests[mode] <= Number(q.times ?? 1)) {
+          return json(202, { status: 'provisioning', retryAfter }, { 'retry-after': String(q.header ?? retryAfter) });
+        }
+        return json(200, ok());
+      }
+      case 'provisioning-forever': return json(202, { status: 'provisioning', retryAfter: 1 }, { 'retry-after': '1' });
+      case 'provisioning-bad-body': return json(202, { status: 'working', retryAfter: 1 }, { 'retry-after': '1' });
+      case 'provisioning-huge': return json(202, { status: 'provisioning', retryAfter: 86_400 }, { 'retry-after': '86400' });
       case 'flaky': return (state.tokenRequests[mode] % 2 === 1) ? text(503, 'text/plain', 'busy') : json(200, ok());
       default: return json(404, { error: { code: 'NOT_FOUND', message: 'unknown mode' } });
     }
@@ -117,8 +157,28 @@ if (${signedIn}) window.addEventListener('message', (e) => {
       ctx.body = JSON.stringify(state);
       return;
     }
+    if (url.pathname === '/fake/__kiosk') {
+      kioskMode = Object.fromEntries(url.searchParams);
+      ctx.body = 'ok';
+      return;
+    }
+    if (url.pathname === '/fake/slow') {
+      // A 1×1 GIF after ?ms= (at most 5 s): holds the kiosk page's load event back.
+      await new Promise((r) => setTimeout(r, Math.min(Number(url.searchParams.get('ms')) || 0, 5_000)));
+      ctx.set('content-type', 'image/gif');
+      ctx.set('cache-control', 'no-store');
+      ctx.body = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+      return;
+    }
     if (url.pathname === '/fake/__reset') {
+      kioskMode = {};
       state.tokenRequests = {}; state.kioskLoads = []; state.impersonateLoads = 0; state.lastTokenRequest = null;
+      ctx.body = 'ok';
+      return;
+    }
+    if (url.pathname === '/fake/__end-sessions') {
+      // CoCalc's sign-in cookie ran out: kiosks load signed out (no bridge) until a new sign-in.
+      sessions.clear();
       ctx.body = 'ok';
       return;
     }
@@ -152,10 +212,14 @@ if (${signedIn}) window.addEventListener('message', (e) => {
       const token = url.searchParams.get('auth_token');
       const cookie = /(?:^|;\s*)fake_session=([^;]+)/.exec(ctx.get('cookie') ?? '')?.[1];
       const expiry = token ? tokens.get(token) : undefined;
-      const signedIn = token ? Boolean(expiry && expiry > Date.now()) : Boolean(cookie && sessions.has(cookie));
+      const signedIn = kioskMode.signedOut === '1' ? false : token ? Boolean(expiry && expiry > Date.now()) : Boolean(cookie && sessions.has(cookie));
       state.kioskLoads.push({ url: url.pathname + url.search, referer: ctx.get('referer') ?? '', signedIn });
-      ctx.set('content-type', 'text/html');
-      ctx.body = kioskPage(signedIn, origin);
+      // The page embedding the kiosk is always http://localhost:<port> (the WTR page). Written
+      // directly: WTR's cache middleware would otherwise mark a path like `intro.ipynb` cacheable for
+      // a year, and a second kiosk on the same URL (impersonate era) would get the first one's page.
+      ctx.respond = false;
+      ctx.res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      ctx.res.end(kioskPage(signedIn, `${ctx.protocol}://localhost:${ctx.host.split(':')[1]}`));
       return;
     }
     if (url.pathname === '/fake/hijacked') {

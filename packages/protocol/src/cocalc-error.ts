@@ -29,6 +29,11 @@ export const CocalcErrorCode = {
   TOKEN_UNAVAILABLE: 'TOKEN_UNAVAILABLE',
   /** The token endpoint did not answer in time. */
   TOKEN_TIMEOUT: 'TOKEN_TIMEOUT',
+  /**
+   * The token endpoint kept answering HTTP 202 "provisioning" (a first visit: account, project and
+   * files being set up in CoCalc) past the element's provisioning deadline.
+   */
+  PROVISIONING_TIMEOUT: 'PROVISIONING_TIMEOUT',
   /** The token endpoint refused the request (401/403/4xx): the page's user is not signed in or not allowed. */
   TOKEN_REJECTED: 'TOKEN_REJECTED',
   /** The token endpoint answered something that is not a valid token response (HTML, bad JSON, malformed token). */
@@ -65,6 +70,8 @@ const HINTS: Readonly<Record<CocalcErrorCode, string>> = {
   REMOTE_ERROR: 'CoCalc reported an error; see the message.',
   TOKEN_UNAVAILABLE: 'The token endpoint could not be reached; is the backend running?',
   TOKEN_TIMEOUT: 'The token endpoint is slow to answer; try again.',
+  PROVISIONING_TIMEOUT: 'The backend is still setting up this CoCalc account and project; retry in a minute. ' +
+    'If it keeps happening, check the backend logs and how fast CoCalc starts projects.',
   TOKEN_REJECTED: 'The backend refused to mint a token: is the user signed in to this site?',
   TOKEN_INVALID: 'The token endpoint answered something that is not a token; check the backend.',
   TOKEN_EXPIRED: 'The CoCalc session expired; retry to sign in again.',

@@ -8,7 +8,8 @@ export interface PostedMessage {
 
 /**
  * A deterministic stand-in for the kiosk window: a same-origin `about:blank` iframe whose
- * `postMessage` is replaced by a spy, and replies delivered as `MessageEvent`s on `window` with
+ * `postMessage` is replaced by a spy and whose `contentDocument` reads `null` as a cross-origin
+ * kiosk's does, and replies delivered as `MessageEvent`s on `window` with
  * the iframe's window as `source` and a chosen `origin`. The controller reads only
  * `event.source`, `event.origin` and `event.data`, so this exercises exactly its checks, without
  * timing noise. (Cross-origin behaviour is tested against real frames elsewhere.)
@@ -21,6 +22,9 @@ export class SyntheticKiosk {
 
   constructor(readonly origin: string) {
     this.iframe = mountFrame();
+    // To the controller the frame must look like a loaded cross-origin kiosk: it never posts to a
+    // document it can read unless that document is at the kiosk origin (an about:blank is not).
+    Object.defineProperty(this.iframe, 'contentDocument', { configurable: true, get: () => null });
     const win = this.iframe.contentWindow as Window;
     win.postMessage = ((data: unknown, targetOrigin: unknown) => {
       this.posted.push({ data, targetOrigin });
