@@ -51,6 +51,7 @@ start.addEventListener('click', async () => {
     const labels: Record<string, string> = {
       token: 'token requested',
       loading: 'kiosk iframe created (signing in)',
+      // Absent when CoCalc answers before its document's load, as a real CoCalc often does.
       connecting: 'kiosk loaded, probing with status',
       ready: 'CoCalc answered: ready',
       error: `error: ${nb.error?.code ?? ''}`,
