@@ -138,7 +138,9 @@ describe('consumers of the published packages', () => {
     it('the installed command, as a service manager runs it, drains and exits 0 on SIGTERM', async () => {
       const dir = dirs['node-server']!;
       const serve = start(dir, join(dir, 'node_modules', '.bin', 'cocalc-embed'), ['serve'], { PORT: '0', COCALC_URL: emulatorUrl, COCALC_API_KEY: API_KEY, COCALC_EMBED_DATA_DIR: join(root, 'bin-data') });
-      await serve.waitFor(/listening on/);
+      const [, url] = await serve.waitFor(/listening on (http:\/\/\S+)/);
+      // The SIGTERM handler is installed right after that line is written; one request later it is.
+      assert.equal((await fetch(`${url}/readyz`)).status, 200);
       assert.equal(await serve.stop(), 0, serve.output());
       assert.match(serve.output(), /"msg":"stopped","drained":true/);
     });
