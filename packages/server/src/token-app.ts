@@ -36,8 +36,6 @@ export interface TokenAppOptions {
 
 /** Lifecycle hooks the Node server (and tests) use. */
 export interface TokenAppRuntime {
-  /** The core service (clients, provisioning). */
-  readonly service: TokenService;
   /** The store in use. */
   readonly store: EmbedStore;
   /** Requests being handled right now. */
@@ -242,7 +240,6 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   });
 
   const runtime: TokenAppRuntime = {
-    service,
     store,
     get inFlight() {
       return inFlight;
