@@ -1,19 +1,15 @@
+// The public API of @cocalc-embed/controller: only what its README documents. Helpers the
+// controller is built from (probe schedule, rate limiter, reply matcher, redaction, Deferred) are
+// internal: tests import them from their own modules.
 export { KioskController } from './kiosk-controller.js';
-export { Deferred } from './deferred.js';
 export type { CallOptions, DesiredFile, OpenOptions } from './kiosk-controller.js';
-export { normalizeOrigin } from './kiosk-controller-options.js';
 export type { KioskControllerOptions } from './kiosk-controller-options.js';
 export type { KioskControllerState } from './kiosk-controller-state.js';
 export type { KioskControllerEventMap } from './kiosk-controller-event-map.js';
 export type { KioskStatus } from './kiosk-status.js';
 export type { KioskStats } from './kiosk-stats.js';
 export type { KioskDebugEntry } from './debug-log.js';
-export { redactSecrets } from './debug-log.js';
-export { DEFAULT_PROBE_OPTIONS, ProbeSchedule } from './probe-schedule.js';
 export type { ProbeOptions } from './probe-schedule.js';
-export { RateLimiter } from './rate-limiter.js';
-export { matchReply } from './reply-matcher.js';
-export type { ReplyExpectation, ReplyMatch } from './reply-matcher.js';
 export { KioskReadyEvent } from './events/kiosk-ready-event.js';
 export { KioskReloadEvent } from './events/kiosk-reload-event.js';
 export { KioskFileOpenEvent } from './events/kiosk-file-open-event.js';

@@ -1,6 +1,8 @@
 // The controller's pure building blocks: token bucket, probe schedule, bounded queue, redaction.
 import { expect } from '@open-wc/testing';
-import { ProbeSchedule, RateLimiter, redactSecrets } from './index.js';
+import { redactSecrets } from './debug-log.js';
+import { ProbeSchedule } from './probe-schedule.js';
+import { RateLimiter } from './rate-limiter.js';
 import { RequestQueue } from './request-queue.js';
 
 describe('RateLimiter (token bucket)', () => {

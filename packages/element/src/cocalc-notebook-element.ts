@@ -1,6 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import {
-  Deferred,
   KioskController,
   type KioskErrorEvent,
   type KioskFileOpenedEvent,
@@ -20,6 +19,7 @@ import {
   TOKEN_REQUEST_HEADER,
 } from '@cocalc-embed/protocol';
 import { styles } from './cocalc-notebook.styles.js';
+import { Deferred } from './deferred.js';
 import { CocalcErrorEvent } from './events/cocalc-error-event.js';
 import { CocalcFileOpenEvent } from './events/cocalc-file-open-event.js';
 import { CocalcFileOpenedEvent } from './events/cocalc-file-opened-event.js';

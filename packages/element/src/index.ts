@@ -16,7 +16,6 @@ export type { ControlAction } from './events/cocalc-control-result-event.js';
 export { getTokenBroker, TokenBroker } from './token-broker.js';
 export type { TokenBrokerOptions, TokenBrokerRequest, TokenGrant } from './token-broker.js';
 export type { TokenProvider, TokenProviderRequest } from './token-provider.js';
-export { KIOSK_PERMISSIONS, KIOSK_SANDBOX, kioskAllow } from './kiosk-frame.js';
 export type { Diagnosis } from './diagnose.js';
 export { CocalcError, CocalcErrorCode } from '@cocalc-embed/protocol';
 export type { TokenResponse } from '@cocalc-embed/protocol';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { parseTokenResponse } from '@cocalc-embed/protocol';
 import { startFakeCocalc, type FakeCocalc } from './test-support/fake-cocalc.js';
+import { tokenServiceOf } from './token-app.js';
 import { startHarness, type Harness } from './test-support/harness.js';
 import { GENERATIONS } from './test-support/upstream.js';
 import { waitFor } from './test-support/wait-for.js';
@@ -20,7 +21,7 @@ for (const generation of GENERATIONS) {
     /** Moves the backend's clock past the next clean-up attempt and runs the due ones. */
     const later = async (ms: number) => {
       offset += ms;
-      await h.server.app.embed.service.firstProjects.runDue();
+      await tokenServiceOf(h.server.app).firstProjects.runDue();
     };
     const accountOf = async (user: string) => (await h.server.app.embed.store.getAccount(h.config.cocalcUrl, user))!;
 

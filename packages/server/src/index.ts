@@ -1,45 +1,28 @@
+// The public API of @cocalc-embed/server: only what its README documents — the token app and the
+// Node server around it, configuration, the store interface and its SQLite implementation, the
+// logger, and the error codes. The parts they are built from (CoCalc API clients, provisioner,
+// circuit breaker, limiters, single-flight, upstream transport, trusted proxies…) are internal:
+// tests import them from their own modules.
 export { ApiErrorCode } from './api-error-code.js';
-export { CircuitBreaker, isCircuitOpenError } from './circuit-breaker.js';
-export type { CircuitBreakerOptions, CircuitChange, CircuitState } from './circuit-breaker.js';
-export type { ApiGeneration, CocalcApi, CopyPathRequest, NewAccount } from './cocalc-api.js';
-export { CocalcModernClient } from './cocalc-modern-client.js';
-export { CocalcV1Client } from './cocalc-v1-client.js';
-export type { CocalcV1ClientOptions, V1ExecOutput, V1Pong } from './cocalc-v1-client.js';
-export { ConcurrencyLimiter } from './concurrency-limiter.js';
+export type { ApiGeneration } from './cocalc-api.js';
 export { ConfigError } from './config-error.js';
 export { createDemoAuth, DEMO_COOKIE_NAME } from './demo-auth.js';
 export type { Authenticate, DemoAuth, DemoAuthOptions } from './demo-auth.js';
-export { detectApiGeneration } from './detect-api-generation.js';
 export { createStore, SchemaBehindError } from './create-store.js';
 export type { CreateStoreOptions } from './create-store.js';
 export type { AccountIntent, AccountRecord, EmbedStore, FirstProjectCleanup, MintedToken, ProjectIntent, ProjectRecord } from './embed-store.js';
 export { DEFAULT_TEMPLATE_DIR, loadConfig } from './load-config.js';
 export type { ServerConfig } from './load-config.js';
-export { createLogger, LOG_LEVELS, passwordFieldValues, silentLogger } from './logger.js';
+export type { ApiKeyAuth } from './upstream-transport.js';
+export { createLogger, LOG_LEVELS, silentLogger } from './logger.js';
 export type { Logger, LoggerOptions, LogLevel } from './logger.js';
-export { MIGRATIONS, SCHEMA_VERSION, schemaStatus } from './migrations.js';
-export type { Migration, SchemaStatus } from './migrations.js';
+export { SCHEMA_VERSION, schemaStatus } from './migrations.js';
+export type { SchemaStatus } from './migrations.js';
 export { PostgresEmbedStore } from './postgres-embed-store.js';
 export type { PostgresEmbedStoreOptions } from './postgres-embed-store.js';
-export { Provisioner } from './provisioner.js';
-export type { ProvisionerOptions } from './provisioner.js';
-export { memoryRateLimit } from './rate-limit.js';
 export type { RateLimit } from './rate-limit.js';
-export { RateLimiter } from './rate-limiter.js';
-export type { RateDecision, RateLimiterOptions } from './rate-limiter.js';
-export { RefusalSummary } from './refusal-summary.js';
-export type { RefusalSummaryOptions } from './refusal-summary.js';
-export { SingleFlight } from './single-flight.js';
 export { SQLITE_FILE_NAME, SqliteEmbedStore } from './sqlite-embed-store.js';
 export { startServer } from './start-server.js';
 export type { RunningServer, StartServerOptions } from './start-server.js';
-export { readTemplateFolder } from './template-source.js';
-export type { TemplateSource } from './template-source.js';
 export { createTokenApp } from './token-app.js';
 export type { TokenApp, TokenAppOptions, TokenAppRuntime } from './token-app.js';
-export { TokenService } from './token-service.js';
-export { TrustedProxies } from './trusted-proxies.js';
-export type { TokenServiceOptions } from './token-service.js';
-export { UpstreamError, UpstreamErrorKind } from './upstream-error.js';
-export { UpstreamTransport } from './upstream-transport.js';
-export type { ApiKeyAuth, PostOptions, UpstreamAnswer, UpstreamTransportOptions } from './upstream-transport.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isValidUuid, normalizeCocalcUrl, PROJECT_NAME_PATTERN, type SignInEra } from '@cocalc-embed/protocol';
 import type { ApiGeneration } from './cocalc-api.js';
@@ -12,6 +12,14 @@ import type { ApiKeyAuth } from './upstream-transport.js';
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The monorepo root (two levels above this package). */
 export const REPO_DIR = resolve(PACKAGE_DIR, '..', '..');
+/**
+ * The default `COCALC_EMBED_DATA_DIR`: `<repo>/data` when running from this repository; `data` in
+ * the working directory when installed from the registry (inside node_modules it would be lost on
+ * the next install).
+ */
+function defaultDataDir(): string {
+  return PACKAGE_DIR.split(sep).includes('node_modules') ? resolve(process.cwd(), 'data') : resolve(REPO_DIR, 'data');
+}
 /** The template shipped with this package. */
 export const DEFAULT_TEMPLATE_DIR = resolve(PACKAGE_DIR, 'templates', 'default');
 
@@ -38,7 +46,7 @@ export interface ServerConfig {
   readonly api: 'auto' | ApiGeneration;
   /** `COCALC_SIGN_IN`: `auto` (from the API: v1 ⇒ url, modern ⇒ impersonate), `url` or `impersonate`. */
   readonly signIn: 'auto' | SignInEra;
-  /** `COCALC_EMBED_DATA_DIR`, default `<repo>/data`. */
+  /** `COCALC_EMBED_DATA_DIR`, default `<repo>/data` in the repository, `./data` when installed. */
   readonly dataDir: string;
   /**
    * `COCALC_EMBED_DATABASE_URL`: a `postgres://` (or `postgresql://`) connection string. Set, the
@@ -243,7 +251,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     v1Form: flag('COCALC_API_V1_FORM', false),
     api: oneOf('COCALC_API', ['auto', 'v1', 'modern'] as const, 'auto'),
     signIn: oneOf('COCALC_SIGN_IN', ['auto', 'url', 'impersonate'] as const, 'auto'),
-    dataDir: resolve(get('COCALC_EMBED_DATA_DIR') ?? resolve(REPO_DIR, 'data')),
+    dataDir: resolve(get('COCALC_EMBED_DATA_DIR') ?? defaultDataDir()),
     databaseUrl,
     migrate: oneOf('COCALC_EMBED_MIGRATE', ['on-start', 'manual'] as const, 'on-start'),
     port: int('PORT', 8787, 0, 65_535),

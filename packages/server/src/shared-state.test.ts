@@ -13,6 +13,7 @@ import { SCHEMA_VERSION } from './migrations.js';
 import { PostgresEmbedStore } from './postgres-embed-store.js';
 import { createTokenApp } from './token-app.js';
 import { startFakeCocalc, type FakeCocalc } from './test-support/fake-cocalc.js';
+import { tokenServiceOf } from './token-app.js';
 import { startHarness, type Harness } from './test-support/harness.js';
 import { redeemToken } from './test-support/redeem-token.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './test-support/throwaway-postgres.js';
@@ -156,7 +157,7 @@ describe('sign-up project clean-up across instances on one PostgreSQL', () => {
       const res = await a.mint(await a.login('alice'), { path: 'intro.ipynb' });
       parseTokenResponse(await res.json());
       offset += 3_000; // past the first attempt
-      await Promise.all([a, b].map((h) => h.server.app.embed.service.firstProjects.runDue()));
+      await Promise.all([a, b].map((h) => tokenServiceOf(h.server.app).firstProjects.runDue()));
       const first = [...fake.state.projects.values()].find((p) => p.title === 'My First Project');
       assert.equal(first?.running, false, 'stopped');
       assert.equal(fake.calls.filter((c) => c.path === '/api/v2/projects/stop').length, 1, 'stopped once, by one of the two');

@@ -42,8 +42,6 @@ export interface TokenAppOptions {
 
 /** Lifecycle hooks the Node server (and tests) use. */
 export interface TokenAppRuntime {
-  /** The core service (clients, provisioning). */
-  readonly service: TokenService;
   /** The store in use. */
   readonly store: EmbedStore;
   /** Requests being handled right now. */
@@ -60,6 +58,16 @@ export interface TokenAppRuntime {
 
 /** A Hono app (use `.fetch` as a standard `(Request) => Promise<Response>` handler) plus its runtime. */
 export type TokenApp = Hono & { readonly embed: TokenAppRuntime };
+
+/** Each app's {@link TokenService}: internal (not re-exported by the package), for tests that drive its background jobs. */
+const services = new WeakMap<TokenApp, TokenService>();
+
+/** The token service behind an app made by {@link createTokenApp}. Internal; not part of the package's API. */
+export function tokenServiceOf(app: TokenApp): TokenService {
+  const service = services.get(app);
+  if (!service) throw new Error('not an app made by createTokenApp');
+  return service;
+}
 
 const MAX_BODY_BYTES = 8 * 1024;
 /** Answered normally while draining; everything else gets 503 `SHUTTING_DOWN`. */
@@ -279,7 +287,6 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   });
 
   const runtime: TokenAppRuntime = {
-    service,
     store,
     get inFlight() {
       return inFlight;
@@ -306,7 +313,9 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       if (ownsStore) await store.close();
     },
   };
-  return Object.assign(app, { embed: runtime });
+  const tokenApp = Object.assign(app, { embed: runtime });
+  services.set(tokenApp, service);
+  return tokenApp;
 }
 
 /**
