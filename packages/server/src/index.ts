@@ -21,7 +21,7 @@ export type { SchemaStatus } from './migrations.js';
 export { PostgresEmbedStore } from './postgres-embed-store.js';
 export type { PostgresEmbedStoreOptions } from './postgres-embed-store.js';
 export type { RateLimit } from './rate-limit.js';
-export type { RateLimiterOptions } from './rate-limiter.js';
+export type { RateDecision, RateLimiterOptions } from './rate-limiter.js';
 export { SQLITE_FILE_NAME, SqliteEmbedStore } from './sqlite-embed-store.js';
 export { startServer } from './start-server.js';
 export type { RunningServer, StartServerOptions } from './start-server.js';
