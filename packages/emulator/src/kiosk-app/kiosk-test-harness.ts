@@ -62,6 +62,21 @@ export async function frameCommand<T>(payload: Record<string, unknown>): Promise
   return response.result.value;
 }
 
+/** A browser engine the suites run in. */
+export type Engine = 'chromium' | 'firefox' | 'webkit';
+
+/**
+ * The engine running this test, from the user agent. For the few facts that genuinely differ
+ * between engines (cookie policies): tests assert each engine's own behaviour instead of skipping.
+ */
+export function engine(): Engine {
+  const ua = navigator.userAgent;
+  if (/Firefox\//.test(ua)) return 'firefox';
+  if (/Chrom(e|ium)\//.test(ua)) return 'chromium';
+  if (/AppleWebKit\//.test(ua)) return 'webkit';
+  throw new Error(`unknown engine: ${ua}`);
+}
+
 /** Waits until `check` returns a truthy value, polling every `everyMs`. */
 export async function until<T>(check: () => T | Promise<T>, timeoutMs = 8000, everyMs = 50): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
