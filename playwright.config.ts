@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from './scripts/browsers.mjs';
 
 // One admin key for this run, shared by the emulator, the backend and the specs that seed data.
 // Generated, never written down: nothing in the repository looks like a key.
