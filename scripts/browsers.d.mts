@@ -17,11 +17,13 @@ export declare const WEBKIT_DRIVER_PATH: string;
 /** WebKitGTK's MiniBrowser. */
 export declare const MINIBROWSER_PATH: string;
 /** WebDriver capabilities for a MiniBrowser session (classic WebDriver forced). */
-export declare function webkitCapabilities(options?: {
-  acceptInsecureCerts?: boolean;
-  proxy?: { httpProxy: string; sslProxy: string };
-}): Record<string, unknown>;
+export declare function webkitCapabilities(options?: { acceptInsecureCerts?: boolean }): Record<string, unknown>;
 /** A free TCP port on 127.0.0.1. */
 export declare function freePort(): Promise<number>;
-/** Starts WebKitWebDriver under xvfb-run in its own PID namespace; `stop()` ends all of it. */
-export declare function startWebKitDriver(): Promise<{ port: number; url: string; stop(): Promise<void> }>;
+/**
+ * Starts WebKitWebDriver under xvfb-run in its own PID namespace; `stop()` ends all of it.
+ * `hosts` (name → address) gives the browser its own /etc/hosts.
+ */
+export declare function startWebKitDriver(options?: {
+  hosts?: Readonly<Record<string, string>>;
+}): Promise<{ port: number; url: string; stop(): Promise<void> }>;

@@ -8,7 +8,9 @@
 //             has no headless mode, so the driver runs under xvfb-run
 // Plain .mjs so WTR configs, Playwright's config and the benches can all import it.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** The engines every browser suite runs in, in the order they run. */
@@ -78,7 +80,7 @@ export const MINIBROWSER_PATH = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64
 /**
  * WebDriver capabilities for a MiniBrowser session. Classic WebDriver is forced: WebKitWebDriver
  * speaks no BiDi, and WebdriverIO would otherwise try it. `--automation` lets MiniBrowser be driven.
- * @param {{ acceptInsecureCerts?: boolean, proxy?: { httpProxy: string, sslProxy: string } }} [options]
+ * @param {{ acceptInsecureCerts?: boolean }} [options]
  */
 export function webkitCapabilities(options = {}) {
   return {
@@ -86,7 +88,6 @@ export function webkitCapabilities(options = {}) {
     'wdio:enforceWebDriverClassic': true,
     'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
     ...(options.acceptInsecureCerts ? { acceptInsecureCerts: true } : {}),
-    ...(options.proxy ? { proxy: { proxyType: 'manual', ...options.proxy } } : {}),
   };
 }
 
@@ -109,16 +110,30 @@ export async function freePort() {
  * X server, MiniBrowser and WebKit's helper processes — and reaps them, while `unshare` (our child)
  * is still there to reap the shell. So nothing is left behind as a zombie under this machine's
  * PID 1, which reaps nothing. (`--kill-child` covers the case where this Node process dies first.)
+ *
+ * `hosts` (name → address) gives the browser its own /etc/hosts, bind-mounted in a private mount
+ * namespace: MiniBrowser has no host-resolver switch, and WebKitWebDriver hands its `sslProxy`
+ * capability to the browser as an https:// proxy, so a mapping proxy is no way out either.
+ * @param {{ hosts?: Readonly<Record<string, string>> }} [options]
  * @returns {Promise<{ port: number, url: string, stop(): Promise<void> }>}
  */
-export async function startWebKitDriver() {
+export async function startWebKitDriver(options = {}) {
   const port = await freePort();
+  let script = 'xvfb-run "$@"; exit $?';
+  let hostsDir;
+  if (options.hosts && Object.keys(options.hosts).length) {
+    hostsDir = mkdtempSync(join(tmpdir(), 'webkit-hosts-'));
+    const lines = Object.entries(options.hosts).map(([name, address]) => `${address} ${name}`);
+    writeFileSync(join(hostsDir, 'hosts'), `${readFileSync('/etc/hosts', 'utf8')}\n${lines.join('\n')}\n`);
+    script = `mount --bind ${join(hostsDir, 'hosts')} /etc/hosts && ${script}`;
+  }
   const child = spawn(
     'unshare',
-    ['--fork', '--pid', '--kill-child', '--', 'sh', '-c', 'xvfb-run "$@"; exit $?', 'webkit-driver',
+    ['--fork', '--pid', ...(hostsDir ? ['--mount'] : []), '--kill-child', '--', 'sh', '-c', script, 'webkit-driver',
       '--auto-servernum', '--server-args=-screen 0 1280x1024x24', WEBKIT_DRIVER_PATH, `--port=${port}`, '--host=127.0.0.1'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  child.once('exit', () => hostsDir && rmSync(hostsDir, { recursive: true, force: true }));
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const exited = new Promise((resolve) => child.once('exit', resolve));
