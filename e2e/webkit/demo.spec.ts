@@ -1,4 +1,6 @@
-import { resetEmulatorControls } from '../support/emulator-controls.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resetEmulatorControls, setEmulatorControls } from '../support/emulator-controls.js';
 import {
   clickButton,
   errorCode,
@@ -28,8 +30,11 @@ test('WebKit: the course page signs the kiosk in and shows the notebook CoCalc\'
   await waitForKioskHeading(wd, 'cocalc-notebook#nb', 'Introduction to data with Python');
   const href = await inKiosk(wd, 'cocalc-notebook#nb', () => wd.execute(() => location.href));
   const projectId = await notebookProperty(wd, 'cocalc-notebook#nb', 'projectId');
-  // Signed in, CoCalc strips the token from its own address.
-  expect(href).toBe(`${KIOSK}/projects/${projectId}/files/intro.ipynb?session=&fullscreen=kiosk`);
+  // The file CoCalc's URL named, in kiosk mode; signed in, CoCalc strips the token from its address.
+  const url = new URL(href);
+  expect(url.origin + url.pathname).toBe(`${KIOSK}/projects/${projectId}/files/intro.ipynb`);
+  expect(url.searchParams.get('fullscreen')).toBe('kiosk');
+  expect(href).not.toContain('auth_token');
 });
 
 test('WebKit: host buttons open, query and close files over postMessage', async ({ wd }) => {
@@ -49,6 +54,47 @@ test('WebKit: host buttons open, query and close files over postMessage', async 
   await clickButton(wd, 'Close all');
   await waitForKioskHeading(wd, 'cocalc-notebook#nb', 'CoCalc');
   await until('Open Lab 1 released', async () => (await (await wd.$('//button[normalize-space()="Open Lab 1"]')).getAttribute('aria-pressed')) === 'false');
+});
+
+test('WebKit: a status reply forged from another origin is ignored while the real one is pending', async ({ wd }) => {
+  // The attacker: a page on another origin that keeps posting a forged status reply to its parent.
+  const evil = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script>
+      const forged = { status: 'done', connection: { quality: 'good', status: 'connected' },
+                       open_files: { '00000000-0000-4000-8000-000000000000': ['forged.ipynb'] } };
+      setInterval(() => parent.postMessage(forged, '*'), 20);
+    </script>`);
+  });
+  await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+  try {
+    await wd.url(`${DEMO}/`);
+    await waitForState(wd, 'cocalc-notebook#nb', 'ready');
+    // Slow the kiosk down so the forgeries arrive while the real status request is in flight.
+    await setEmulatorControls({ latencyMs: 1500 });
+    await wd.execute(() => void (document.querySelector('cocalc-notebook#nb') as unknown as { reload(): Promise<unknown> }).reload());
+    await waitForState(wd, 'cocalc-notebook#nb', 'ready', 20_000);
+    await wd.execute((src: string) => {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      frame.title = 'attacker';
+      document.body.append(frame);
+    }, `http://127.0.0.1:${(evil.address() as AddressInfo).port}/forge.html`);
+    await new Promise((r) => setTimeout(r, 300));
+    await clickButton(wd, 'Status');
+    const status = await until('the real status reply', async () => {
+      const text = await textOf(wd, '#status-output');
+      return text.includes('intro.ipynb') ? text : '';
+    }, 20_000);
+    expect(status).not.toContain('forged.ipynb');
+    const rejected = await wd.execute(() => {
+      const { stats } = (document.querySelector('cocalc-notebook#nb') as unknown as { controller: { stats: { rejectedSource: number; rejectedOrigin: number } } }).controller;
+      return stats.rejectedOrigin + stats.rejectedSource;
+    });
+    expect(rejected).toBeGreaterThan(0);
+  } finally {
+    evil.closeAllConnections();
+    await new Promise((r) => evil.close(r));
+  }
 });
 
 test('WebKit: two notebooks in two projects, and the lazy one mints nothing until scrolled to', async ({ wd }) => {
