@@ -18,6 +18,8 @@ export declare const WEBKIT_DRIVER_PATH: string;
 export declare const MINIBROWSER_PATH: string;
 /** WebDriver capabilities for a MiniBrowser session (classic WebDriver forced). */
 export declare function webkitCapabilities(options?: { acceptInsecureCerts?: boolean }): Record<string, unknown>;
+/** `unshare` arguments that run a command as the first process of a fresh PID (and mount) namespace. */
+export declare function namespaceArgs(options?: { mount?: boolean }): string[];
 /** A free TCP port on 127.0.0.1. */
 export declare function freePort(): Promise<number>;
 /**

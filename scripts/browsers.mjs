@@ -91,6 +91,20 @@ export function webkitCapabilities(options = {}) {
   };
 }
 
+/**
+ * The `unshare` arguments that run a command as the first process of a fresh PID namespace (and,
+ * with `mount`, a private mount namespace). When that first process ends, the kernel kills every
+ * process left in the namespace and reaps them all: no browser, driver, X server or esbuild
+ * service outlives a run, and none becomes a zombie under this machine's PID 1, which reaps
+ * nothing. `--kill-child` ends the namespace if `unshare` itself is killed. Root gets the
+ * namespaces directly; anyone else through a user namespace in which they are root.
+ * @param {{ mount?: boolean }} [options]
+ */
+export function namespaceArgs(options = {}) {
+  const asRoot = process.getuid?.() === 0;
+  return [...(asRoot ? [] : ['--user', '--map-root-user']), '--fork', '--pid', ...(options.mount ? ['--mount'] : []), '--kill-child', '--'];
+}
+
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
 export async function freePort() {
   const server = createServer();
@@ -105,11 +119,10 @@ export async function freePort() {
 
 /**
  * Starts WebKitWebDriver on a free port, with its own X server (xvfb-run) because MiniBrowser has
- * no headless mode. Everything runs in a fresh PID namespace whose first process is a small shell:
- * `stop()` kills that shell, and the kernel then kills every process in the namespace — driver,
- * X server, MiniBrowser and WebKit's helper processes — and reaps them, while `unshare` (our child)
- * is still there to reap the shell. So nothing is left behind as a zombie under this machine's
- * PID 1, which reaps nothing. (`--kill-child` covers the case where this Node process dies first.)
+ * no headless mode. Everything runs in a fresh PID namespace (see {@link namespaceArgs}) whose
+ * first process is a small shell: `stop()` kills that shell, and the kernel then kills and reaps
+ * every process in the namespace — driver, X server, MiniBrowser and WebKit's helper processes —
+ * while `unshare` (our child) is still there to reap the shell.
  *
  * `hosts` (name → address) gives the browser its own /etc/hosts, bind-mounted in a private mount
  * namespace: MiniBrowser has no host-resolver switch, and WebKitWebDriver hands its `sslProxy`
@@ -129,7 +142,7 @@ export async function startWebKitDriver(options = {}) {
   }
   const child = spawn(
     'unshare',
-    ['--fork', '--pid', ...(hostsDir ? ['--mount'] : []), '--kill-child', '--', 'sh', '-c', script, 'webkit-driver',
+    [...namespaceArgs({ mount: !!hostsDir }), 'sh', '-c', script, 'webkit-driver',
       '--auto-servernum', '--server-args=-screen 0 1280x1024x24', WEBKIT_DRIVER_PATH, `--port=${port}`, '--host=127.0.0.1'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -5,7 +5,7 @@
 // run reports all of them; the exit code is non-zero when any failed.
 import { spawn } from 'node:child_process';
 import { basename, join } from 'node:path';
-import { selectedEngines } from './browsers.mjs';
+import { namespaceArgs, selectedEngines } from './browsers.mjs';
 
 const pkg = basename(process.cwd());
 // This package's own @web/test-runner (found without PATH, so this also works outside pnpm).
@@ -14,7 +14,9 @@ const results = [];
 for (const engine of selectedEngines()) {
   const started = Date.now();
   const code = await new Promise((resolve) => {
-    const child = spawn(wtrBin, process.argv.slice(2), {
+    // In its own PID namespace: whatever the run leaves behind (browser helpers, esbuild's
+    // service) is killed and reaped when web-test-runner exits.
+    const child = spawn('unshare', [...namespaceArgs(), wtrBin, ...process.argv.slice(2)], {
       stdio: 'inherit',
       env: { ...process.env, WTR_ENGINE: engine },
     });
