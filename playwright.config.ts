@@ -16,8 +16,8 @@ if (!process.env.COCALC_API_KEY) {
   process.env.COCALC_API_KEY = 'sk-' + Array.from(randomBytes(24), (b) => alphabet[b % alphabet.length]).join('');
 }
 process.env.E2E_DATA_DIR ??= `/tmp/cocalc-embed-e2e-${process.pid}`;
-// The strict deployment's host-map proxy (e2e/support/host-map-proxy.ts), for the engines that
-// cannot remap host names themselves. Chosen once here; workers inherit it.
+// The strict deployment's host-map proxy (e2e/support/host-map-proxy.ts), for Firefox, which
+// cannot remap host names itself. Chosen once here; workers inherit it.
 process.env.E2E_PROXY_PORT ??= String(await freePort());
 
 const STRICT_HOSTS = 'MAP learn.example.com 127.0.0.1, MAP other.example.com 127.0.0.1, MAP cocalc.example.com 127.0.0.2';

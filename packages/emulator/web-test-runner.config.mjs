@@ -77,7 +77,19 @@ async function startSeeded(name, options) {
     siteName: `Emulated CoCalc (${name})`,
     ...options,
   });
-  return { emulator, seeded: await seed(emulator) };
+  return { emulator, seeded: { ...(await seed(emulator)), signInCookie: await signInCookie(emulator) } };
+}
+
+/**
+ * The attributes the emulator gives era C's sign-in cookie (its /cookies route), read here because
+ * a page cannot see Set-Cookie: whether an engine keeps that cookie in a cross-site frame depends
+ * on them (kiosk-sign-in.test.ts).
+ */
+async function signInCookie(emulator) {
+  const header = (await fetch(new URL('/cookies?set=probe&value=1', emulator.url))).headers.get('set-cookie') ?? '';
+  const attributes = header.toLowerCase().split(/;\s*/).slice(1);
+  const sameSite = attributes.find((a) => a.startsWith('samesite='))?.slice('samesite='.length) ?? 'lax';
+  return { sameSite, secure: attributes.includes('secure') };
 }
 
 const emulators = {
