@@ -1,16 +1,21 @@
 /**
  * A production-shaped deployment on one machine, for the `strict` Playwright project:
  *
- *   https://learn.example.test   (127.0.0.1:443) the host page, the element's single-file bundle,
+ *   https://learn.example.com   (127.0.0.1:443) the host page, the element's single-file bundle,
  *                                 and the token backend mounted at /api (same origin, as behind
  *                                 one reverse proxy)
- *   https://cocalc.example.test  (127.0.0.2:443) the emulator in CoCalc's strict mode: modern
+ *   https://cocalc.example.com  (127.0.0.2:443) the emulator in CoCalc's strict mode: modern
  *                                 generation (/auth/impersonate), iframe_comm_hosts =
- *                                 learn.example.test, no http relaxation, samesite strict
+ *                                 learn.example.com, no http relaxation, samesite strict
  *
- * The two names are one site (example.test), as a working deployment must be. Chromium maps them
- * to the loopback addresses with --host-resolver-rules (playwright.config.ts); Node cannot resolve
- * them, so the backend reaches CoCalc through a fetch that dials 127.0.0.2 with the right SNI.
+ * The two names are one site (example.com), as a working deployment must be. (A made-up top-level
+ * domain such as .test would not do: WebKit finds sites through the public suffix list and treats
+ * every host under an unknown suffix as a site of its own, so it drops the kiosk's cookies.)
+ * Chromium maps the names to the loopback addresses with --host-resolver-rules
+ * (playwright.config.ts), Firefox reaches them through a host-map proxy on E2E_PROXY_PORT that
+ * the deployment runs too, and WebKit's driver runs with its own /etc/hosts
+ * (e2e/webkit/webkit-session.ts). Node cannot resolve them, so the backend reaches CoCalc through
+ * a fetch that dials 127.0.0.2 with the right SNI.
  * The certificate is made with openssl at test time (scripts/local-certificate.ts, as `pnpm start`
  * does for the demo against a real CoCalc).
  */
@@ -24,10 +29,18 @@ import { build } from 'esbuild';
 import { startEmulator, type RunningEmulator } from '@cocalc-embed/emulator';
 import { createTokenApp, loadConfig } from '@cocalc-embed/server';
 import { localCertificate } from '../../scripts/local-certificate.js';
+import { startHostMapProxy } from './host-map-proxy.js';
 
-export const HOST_ORIGIN = 'https://learn.example.test';
-export const OTHER_ORIGIN = 'https://other.example.test';
-export const COCALC_URL = 'https://cocalc.example.test';
+export const HOST_ORIGIN = 'https://learn.example.com';
+export const OTHER_ORIGIN = 'https://other.example.com';
+export const COCALC_URL = 'https://cocalc.example.com';
+
+/** Where each host name of the deployment lives (the strict project's DNS). */
+export const HOST_ADDRESSES: Readonly<Record<string, string>> = {
+  'learn.example.com': '127.0.0.1',
+  'other.example.com': '127.0.0.1',
+  'cocalc.example.com': '127.0.0.2',
+};
 
 /** A running strict deployment; `close()` stops everything and removes its files. */
 export interface StrictDeployment {
@@ -44,7 +57,7 @@ export async function startStrictDeployment(generation: 'classic' | 'modern' = '
   const dir = mkdtempSync(join(tmpdir(), 'cocalc-embed-strict-'));
   const { key, cert } = localCertificate({
     dir,
-    names: ['learn.example.test', 'other.example.test', 'cocalc.example.test'],
+    names: [...Object.keys(HOST_ADDRESSES)],
     days: 2,
     reuse: false,
   });
@@ -55,7 +68,7 @@ export async function startStrictDeployment(generation: 'classic' | 'modern' = '
     https: { key, cert },
     publicUrl: COCALC_URL,
     generation,
-    iframeCommHosts: 'learn.example.test',
+    iframeCommHosts: 'learn.example.com',
     devHttpOrigins: [],
     samesiteRememberMe: 'strict',
     dataDir: join(dir, 'emulator'),
@@ -127,9 +140,13 @@ export async function startStrictDeployment(generation: 'classic' | 'modern' = '
     host.listen(443, '127.0.0.1', () => resolve());
   });
 
+  const proxyPort = Number(process.env.E2E_PROXY_PORT);
+  const proxy = proxyPort ? await startHostMapProxy(proxyPort, HOST_ADDRESSES) : undefined;
+
   return {
     emulator,
     async close() {
+      await proxy?.close();
       host.closeAllConnections();
       await new Promise((r) => host.close(r));
       await emulator.close();
@@ -150,8 +167,8 @@ const HOST_PAGE = `<!doctype html>
 </main></body></html>`;
 
 /**
- * `fetch` for the backend: requests to https://cocalc.example.test go to 127.0.0.2:443 with SNI
- * cocalc.example.test, trusting only the test certificate.
+ * `fetch` for the backend: requests to https://cocalc.example.com go to 127.0.0.2:443 with SNI
+ * cocalc.example.com, trusting only the test certificate.
  */
 function fetchThroughLoopback(ca: Buffer): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {

@@ -7,8 +7,7 @@
 //   foreign origin.
 // The browser gets the URLs and fresh tokens from GET /__fixture, and flips emulator controls
 // with POST /__emulator-controls.
-import { playwrightLauncher } from '@web/test-runner-playwright';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { wtrLaunchers } from '../../scripts/wtr-launchers.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { register } from 'tsx/esm/api';
 import { createServer } from 'node:http';
@@ -125,15 +124,7 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('../../tsconfig.base.json', import.meta.url)) }),
     { name: 'controller-cleanup', serverStop: cleanup },
   ],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: CHROMIUM_PATH,
-        args: [...CHROMIUM_ARGS],
-      },
-    }),
-  ],
+  browsers: wtrLaunchers(),
   testsFinishTimeout: 300_000,
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   testFramework: { config: { timeout: 20000 } },

@@ -6,8 +6,7 @@
 //   origins, each with a real token server, proxied to /api/cocalc/token and /api-modern/cocalc/token
 //   so the endpoint is same-origin with the page, as in production;
 // - a route POST /__emulator-controls?pair=classic|modern that flips emulator test controls.
-import { playwrightLauncher } from '@web/test-runner-playwright';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { wtrLaunchers } from '../../scripts/wtr-launchers.mjs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { register } from 'tsx/esm/api';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -170,14 +169,5 @@ export default {
       return next();
     },
   ],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        args: [...CHROMIUM_ARGS],
-      },
-    }),
-  ],
+  browsers: wtrLaunchers(),
 };

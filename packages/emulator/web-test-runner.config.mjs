@@ -4,21 +4,22 @@
 // emulators in-process (port 0 each), all with iframe_comm_hosts 'learn.example.test':
 //   - `dev`:       localhost, devHttpOrigins = ['http://localhost:8003'] — a different origin but the
 //                  same *site* as the test page, so era C's remember_me cookie is first-party;
-//   - `crosssite`: 127.0.0.1, same options — a different site: headless Chromium refuses the
-//                  unpartitioned `SameSite=None; Secure` cookie there (kiosk-sign-in.test.ts);
+//   - `crosssite`: 127.0.0.1, same options — a different site: what happens to the
+//                  `SameSite=None; Secure` cookie there differs per engine (kiosk-sign-in.test.ts);
 //   - `strict`:    127.0.0.1, CoCalc's origin rules exactly (no devHttpOrigins): this http page
 //                  gets no reply;
 //   - `modern`:    localhost, generation 'modern' (era D: `?auth_token=` is not read).
 // A small middleware serves fixtures to the tests under /__fixture/<name>: the emulator URL,
 // seeded project ids, and fresh auth tokens minted through `admin` (never hard-coded); a
-// `kiosk-frame` server command gives tests Playwright access to the cross-origin kiosk frame.
+// `kiosk-frame` server command (wtr-kiosk-frame.mjs) gives tests driver-side access to the
+// cross-origin kiosk frame in every engine.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+import { wtrLaunchers } from '../../scripts/wtr-launchers.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { playwrightLauncher } from '@web/test-runner-playwright';
 import { register } from 'tsx/esm/api';
+import { kioskFramePlugin } from './wtr-kiosk-frame.mjs';
 
 // The emulator is TypeScript source with no build step; tsx lets this Node process import it.
 register();
@@ -76,7 +77,19 @@ async function startSeeded(name, options) {
     siteName: `Emulated CoCalc (${name})`,
     ...options,
   });
-  return { emulator, seeded: await seed(emulator) };
+  return { emulator, seeded: { ...(await seed(emulator)), signInCookie: await signInCookie(emulator) } };
+}
+
+/**
+ * The attributes the emulator gives era C's sign-in cookie (its /cookies route), read here because
+ * a page cannot see Set-Cookie: whether an engine keeps that cookie in a cross-site frame depends
+ * on them (kiosk-sign-in.test.ts).
+ */
+async function signInCookie(emulator) {
+  const header = (await fetch(new URL('/cookies?set=probe&value=1', emulator.url))).headers.get('set-cookie') ?? '';
+  const attributes = header.toLowerCase().split(/;\s*/).slice(1);
+  const sameSite = attributes.find((a) => a.startsWith('samesite='))?.slice('samesite='.length) ?? 'lax';
+  return { sameSite, secure: attributes.includes('secure') };
 }
 
 const emulators = {
@@ -115,42 +128,6 @@ function fixturePlugin() {
   };
 }
 
-/**
- * `kiosk-frame` server command: Playwright-side access to the cross-origin kiosk frame, which the
- * test page itself cannot read. Ops: `eval` (an expression in the frame whose URL starts with
- * `origin`), `click` (a selector there), `cookies` (name and attributes of the browser's cookies
- * for `origin` — never values), `clearCookies` (sign everybody out).
- */
-function kioskFramePlugin() {
-  return {
-    name: 'kiosk-frame-commands',
-    async executeCommand({ command, payload, session }) {
-      if (command !== 'kiosk-frame') return undefined;
-      // WTR treats a null/undefined result as "command not handled", so always wrap it.
-      return { value: (await runFrameOp(session.browser.getPage(session.id), payload)) ?? null };
-    },
-  };
-}
-
-async function runFrameOp(page, payload) {
-  if (payload.op === 'cookies') {
-    const cookies = await page.context().cookies(payload.origin);
-    return cookies.map(({ name, sameSite, secure, httpOnly, partitionKey }) => ({ name, sameSite, secure, httpOnly, partitionKey }));
-  }
-  if (payload.op === 'clearCookies') {
-    await page.context().clearCookies();
-    return true;
-  }
-  const frame = page.frames().find((f) => f.url().startsWith(payload.origin));
-  if (!frame) return null;
-  if (payload.op === 'eval') return await frame.evaluate(payload.expression);
-  if (payload.op === 'click') {
-    await frame.click(payload.selector, { timeout: 5000 });
-    return true;
-  }
-  return null;
-}
-
 export default {
   files: ['src/kiosk-app/**/*.test.ts'],
   nodeResolve: true,
@@ -160,14 +137,5 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 180000,
   plugins: [fixturePlugin(), kioskFramePlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: '../../tsconfig.base.json' })],
-  browsers: [
-    playwrightLauncher({
-      product: 'chromium',
-      launchOptions: {
-        executablePath: CHROMIUM_PATH,
-        headless: true,
-        args: [...CHROMIUM_ARGS],
-      },
-    }),
-  ],
+  browsers: wtrLaunchers(),
 };

@@ -62,7 +62,7 @@ test('a host CSP without CoCalc in frame-src: the frame is refused and diagnose 
 });
 
 test('a host page whose origin is not in iframe_comm_hosts gets no answer, and the element says so', async ({ page }) => {
-  // Same site, same backend, same token: only the origin differs from the allowed learn.example.test.
+  // Same site, same backend, same token: only the origin differs from the allowed learn.example.com.
   await page.goto(`${OTHER_ORIGIN}/`);
   const nb = page.locator('cocalc-notebook#nb');
   // CoCalc drops blocked origins silently: the kiosk itself loads, it just never answers. (Like a
@@ -72,5 +72,5 @@ test('a host page whose origin is not in iframe_comm_hosts gets no answer, and t
   expect(await nb.evaluate((el) => (el as unknown as { error: { code: string } }).error.code)).toBe('READY_TIMEOUT');
   await expect(nb.locator('[part~="hint"]')).toContainText('iframe_comm_hosts');
   await page.getByRole('button', { name: 'Diagnose' }).click();
-  await expect(page.locator('#diagnosis li[data-id="no-answer"]')).toContainText('"other.example.test"');
+  await expect(page.locator('#diagnosis li[data-id="no-answer"]')).toContainText('"other.example.com"');
 });

@@ -3,7 +3,7 @@
 // whose script (bench-page.ts, bundled with esbuild) drives the kiosk, and headless Chromium via
 // Playwright. Prints JSON lines {"metric", "value", "unit"}.
 import { build } from 'esbuild';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/browsers.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';

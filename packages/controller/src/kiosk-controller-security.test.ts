@@ -8,6 +8,7 @@ import {
   fakeReceived,
   fixture,
   flush,
+  forgedMessage,
   mountFrame,
   nextLoad,
   rejectsWith,
@@ -135,7 +136,7 @@ describe('KioskController hostile cases', () => {
       ` ${fx.fakeOrigin}`,
     ];
     for (const origin of lookalikes) {
-      window.dispatchEvent(new MessageEvent('message', { data: statusReply(), origin, source: iframe.contentWindow }));
+      window.dispatchEvent(forgedMessage({ data: statusReply(), origin, source: iframe.contentWindow }));
     }
     expect(controller.stats.rejectedOrigin).to.be.at.least(lookalikes.length);
     // And a real frame at http://localhost:<same port> (same server, other origin) posting to us:
@@ -153,7 +154,7 @@ describe('KioskController hostile cases', () => {
     const sandboxed = mountFrame(undefined, { sandbox: 'allow-scripts' });
     sandboxed.srcdoc = `<script>parent.postMessage(${JSON.stringify(statusReply())}, '*')</script>`;
     await waitFor(() => controller.stats.rejectedOrigin > 0, 2_000, 'null-origin message');
-    window.dispatchEvent(new MessageEvent('message', { data: statusReply(), origin: 'null', source: iframe.contentWindow }));
+    window.dispatchEvent(forgedMessage({ data: statusReply(), origin: 'null', source: iframe.contentWindow }));
     await flush();
     expect(pending.settled).to.equal(false);
   });

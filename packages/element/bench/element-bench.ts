@@ -8,7 +8,7 @@
 //   in-process emulator (classic) + token server + a tiny page server.
 // Run: pnpm --filter @cocalc-embed/element bench   (RUNS=n to change the sample count, default 9)
 import { build, type Metafile } from 'esbuild';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/browsers.mjs';
 import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

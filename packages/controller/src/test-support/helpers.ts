@@ -122,3 +122,20 @@ export function fakeReceived(iframe: HTMLIFrameElement, origin: string): Promise
 export function statusReply(ping = 10, openFiles: Record<string, string[]> = {}): Record<string, unknown> {
   return { status: 'done', connection: { quality: 'good', status: 'connected', status_time: new Date(), ping }, open_files: openFiles };
 }
+
+/**
+ * A synthetic `message` event that claims `source` — what any script on the page can forge.
+ * Firefox's MessageEvent constructor refuses a cross-origin WindowProxy as `source` (TypeError),
+ * but a script can still shadow the `source` getter on its own event object, so that is the
+ * forgery there; Chromium and WebKit accept the constructor argument.
+ */
+export function forgedMessage(init: { data: unknown; origin: string; source: Window | null }): MessageEvent {
+  try {
+    return new MessageEvent('message', init);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const event = new MessageEvent('message', { data: init.data, origin: init.origin });
+    Object.defineProperty(event, 'source', { value: init.source });
+    return event;
+  }
+}

@@ -13,6 +13,8 @@ export interface Fixture {
   readonly pageOrigin: string;
   readonly accounts: { readonly alice: string; readonly bob: string };
   readonly projects: { readonly running: string; readonly stopped: string; readonly bobs: string };
+  /** The attributes of era C's sign-in cookie as this emulator sets it (lower-case SameSite). */
+  readonly signInCookie: { readonly sameSite: string; readonly secure: boolean };
 }
 
 /** The emulators the WTR config starts. */
@@ -60,6 +62,21 @@ export async function frameCommand<T>(payload: Record<string, unknown>): Promise
   const response = await sendMessageWaitForResponse({ type: 'wtr-command', sessionId, command: 'kiosk-frame', payload });
   if (!response.executed) throw new Error('kiosk-frame command not installed');
   return response.result.value;
+}
+
+/** A browser engine the suites run in. */
+export type Engine = 'chromium' | 'firefox' | 'webkit';
+
+/**
+ * The engine running this test, from the user agent. For the few facts that genuinely differ
+ * between engines (cookie policies): tests assert each engine's own behaviour instead of skipping.
+ */
+export function engine(): Engine {
+  const ua = navigator.userAgent;
+  if (/Firefox\//.test(ua)) return 'firefox';
+  if (/Chrom(e|ium)\//.test(ua)) return 'chromium';
+  if (/AppleWebKit\//.test(ua)) return 'webkit';
+  throw new Error(`unknown engine: ${ua}`);
 }
 
 /** Waits until `check` returns a truthy value, polling every `everyMs`. */
