@@ -31,7 +31,7 @@ export interface CreateStoreOptions {
  */
 export async function createStore(config: ServerConfig, options: CreateStoreOptions = {}): Promise<EmbedStore> {
   const logger = options.logger ?? silentLogger;
-  const store: EmbedStore = config.databaseUrl ? new PostgresEmbedStore(config.databaseUrl, { logger }) : SqliteEmbedStore.inDataDir(config.dataDir);
+  const store = openStore(config, logger);
   const schema = options.schema ?? (config.migrate === 'on-start' ? 'apply' : 'check');
   try {
     if (schema === 'apply') {
@@ -50,4 +50,13 @@ export async function createStore(config: ServerConfig, options: CreateStoreOpti
     throw error;
   }
   return store;
+}
+
+/**
+ * The configured store, opened, with no schema work yet: the choice {@link createStore} makes, for
+ * the callers that cannot wait for it (a token app built synchronously over SQLite, whose file is
+ * brought up to date as it opens). Internal: not re-exported by the package.
+ */
+export function openStore(config: ServerConfig, logger: Logger = silentLogger): EmbedStore {
+  return config.databaseUrl ? new PostgresEmbedStore(config.databaseUrl, { logger }) : SqliteEmbedStore.inDataDir(config.dataDir);
 }

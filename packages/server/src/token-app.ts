@@ -1,13 +1,15 @@
-import { PROJECT_NAME_PATTERN, TOKEN_REQUEST_HEADER, isAuthToken, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
+import { PROJECT_NAME_PATTERN, isAuthToken, isPlainObject, projectPathProblem } from '@cocalc-embed/protocol';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ApiErrorCode } from './api-error-code.js';
+import { apiFailure } from './api-failure.js';
+import { openStore } from './create-store.js';
 import { createDemoAuth, type Authenticate } from './demo-auth.js';
 import type { EmbedStore } from './embed-store.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { RefusalSummary } from './refusal-summary.js';
-import { SqliteEmbedStore } from './sqlite-embed-store.js';
+import { RequestAddress } from './request-address.js';
+import { routeGuards } from './route-guards.js';
 import { ProjectRefusedError } from './project-refused-error.js';
 import { ClientGoneError, TokenService } from './token-service.js';
 import { TrustedProxies } from './trusted-proxies.js';
@@ -18,9 +20,9 @@ export interface TokenAppOptions {
   /** Validated configuration ({@link loadConfig}). */
   config: ServerConfig;
   /**
-   * The store; default a {@link SqliteEmbedStore} in `config.dataDir`. With
-   * `COCALC_EMBED_DATABASE_URL` set, pass the store `createStore(config)` resolves (or use
-   * `startServer`, which does).
+   * The store; default the SQLite file in `config.dataDir`, opened as `createStore(config)` would.
+   * With `COCALC_EMBED_DATABASE_URL` set, pass the store `createStore(config)` resolves (its schema
+   * check is asynchronous), or use `startServer`, which does.
    */
   store?: EmbedStore;
   /** Close a given `store` when the app closes (a store the app opens itself always is). */
@@ -93,7 +95,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     throw new Error('COCALC_EMBED_DATABASE_URL is set: pass the store createStore(config) resolves, or use startServer');
   }
   const ownsStore = options.store === undefined || options.ownStore === true;
-  const store = options.store ?? SqliteEmbedStore.inDataDir(config.dataDir);
+  const store = options.store ?? openStore(config, logger);
   const service = new TokenService({ config, store, logger, fetch: options.fetch, now: options.now });
   service.firstProjects.start();
   const demo = config.demoAuth ? createDemoAuth({ secret: config.sessionSecret, users: config.demoUsers, now: options.now }) : undefined;
@@ -101,10 +103,10 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   // Limits live in the store, so instances sharing a database share them too.
   const userLimit = store.rateLimit('user', { perMinute: config.rateUserPerMinute, burst: config.rateUserBurst, now: options.now });
   const ipLimit = store.rateLimit('ip', { perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
-  // Sign-ins get buckets of their own (same setting): signing in must not eat the mint budget.
   const loginIpLimit = store.rateLimit('login-ip', { perMinute: config.rateIpPerMinute, burst: config.rateIpBurst, now: options.now });
 
-  const proxies = new TrustedProxies(config.trustedProxies);
+  const address = new RequestAddress(new TrustedProxies(config.trustedProxies), options.clientAddress);
+  const guards = routeGuards({ allowSameSite: config.allowSameSite, address, authenticate, logger });
   const allowedOrigins = new Set(config.allowedOrigins);
   const refusals = new RefusalSummary({ logger, message: 'requests refused while CoCalc is unavailable' });
 
@@ -137,7 +139,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   // /readyz say 503 "draining" (not "connection refused") until in-flight requests are done.
   app.use('*', async (c, next) => {
     if (draining && !HEALTH_PATHS.has(c.req.path)) {
-      return fail(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
+      return apiFailure(c, 503, 'SHUTTING_DOWN', 'The server is shutting down; retry on another instance.', { 'retry-after': '1', connection: 'close' });
     }
     await next();
   });
@@ -150,7 +152,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => fail(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`, { connection: 'close' }),
+      onError: (c) => apiFailure(c, 413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`, { connection: 'close' }),
     }),
   );
 
@@ -159,7 +161,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   app.use('*', async (c, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && c.req.header('sec-fetch-site') === undefined && !HEALTH_PATHS.has(c.req.path)) {
-      if (origin !== requestOrigin(c, proxies) && !allowedOrigins.has(origin)) return fail(c, 403, 'FORBIDDEN', 'Requests from other origins are refused.');
+      if (origin !== address.origin(c) && !allowedOrigins.has(origin)) return apiFailure(c, 403, 'FORBIDDEN', 'Requests from other origins are refused.');
     }
     await next();
   });
@@ -177,113 +179,93 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
     return c.json({ status: 'ready', store: store.kind, breaker: service.transport.breaker.state });
   });
 
-  app.all('/api/cocalc/token', async (c) => {
-    const refused = checkCsrf(c, config.allowSameSite);
-    if (refused) return refused;
+  // Every state-changing route runs the same guards in the same order (see RouteGuards).
+  app.all(
+    '/api/cocalc/token',
+    guards.postOnly(),
+    guards.limitByIp(ipLimit, 'Too many token requests from this address.'),
+    guards.signedIn,
+    guards.limitByUser(userLimit, 'Too many token requests for this user.'),
+    guards.jsonBody,
+    async (c) => {
+      const userId = c.get('userId');
+      const request = validateTokenRequest(c.get('body'));
+      if (typeof request === 'string') return apiFailure(c, 400, 'BAD_REQUEST', request);
 
-    const ip = clientIp(c, proxies, options.clientAddress);
-    const byIp = await ipLimit.take(ip);
-    if (!byIp.allowed) {
-      logger.warn('rate limited', { scope: 'ip', ip });
-      return fail(c, 429, 'RATE_LIMITED', 'Too many token requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
-    }
-    const who = await authenticate(c.req.raw);
-    if (!who || typeof who.userId !== 'string' || who.userId.length === 0 || who.userId.length > 200) {
-      return fail(c, 401, 'UNAUTHENTICATED', 'Sign in to this site first.');
-    }
-    const byUser = await userLimit.take(who.userId);
-    if (!byUser.allowed) {
-      logger.warn('rate limited', { scope: 'user', userId: who.userId });
-      return fail(c, 429, 'RATE_LIMITED', 'Too many token requests for this user.', { 'retry-after': String(byUser.retryAfterSeconds) });
-    }
-
-    const body = await readJsonBody(c);
-    if ('error' in body) return body.error;
-    const request = validateTokenRequest(body.value);
-    if (typeof request === 'string') return fail(c, 400, 'BAD_REQUEST', request);
-
-    const started = Date.now();
-    const signal = c.req.raw.signal;
-    const onGone = () => logger.debug('client closed the connection before the answer', { userId: who.userId });
-    signal.addEventListener('abort', onGone, { once: true });
-    try {
-      const answer = await service.mint(who.userId, request.path, request.project, { signal });
-      if ('status' in answer) {
-        // First visit still provisioning: come back later; the work goes on in the background.
-        c.header('retry-after', String(answer.retryAfter));
-        return c.json(answer, 202);
+      const started = Date.now();
+      const signal = c.req.raw.signal;
+      const onGone = () => logger.debug('client closed the connection before the answer', { userId });
+      signal.addEventListener('abort', onGone, { once: true });
+      try {
+        const answer = await service.mint(userId, request.path, request.project, { signal });
+        if ('status' in answer) {
+          // First visit still provisioning: come back later; the work goes on in the background.
+          c.header('retry-after', String(answer.retryAfter));
+          return c.json(answer, 202);
+        }
+        logger.info('minted token', { userId, projectId: answer.projectId, ms: Date.now() - started });
+        return c.json(answer, 200);
+      } catch (error) {
+        if (error instanceof ClientGoneError) {
+          logger.info('client went away before its token was delivered', { userId });
+          return c.body(null, 499 as 200); // nobody reads it; the socket is gone
+        }
+        if (error instanceof ProjectRefusedError) {
+          logger.warn('project refused', { userId, code: error.code });
+          return apiFailure(c, 403, error.code, error.message);
+        }
+        return upstreamFailure(c, error, logger, refusals, userId);
+      } finally {
+        signal.removeEventListener('abort', onGone);
       }
-      logger.info('minted token', { userId: who.userId, projectId: answer.projectId, ms: Date.now() - started });
-      return c.json(answer, 200);
-    } catch (error) {
-      if (error instanceof ClientGoneError) {
-        logger.info('client went away before its token was delivered', { userId: who.userId });
-        return c.body(null, 499 as 200); // nobody reads it; the socket is gone
-      }
-      if (error instanceof ProjectRefusedError) {
-        logger.warn('project refused', { userId: who.userId, code: error.code });
-        return fail(c, 403, error.code, error.message);
-      }
-      return upstreamFailure(c, error, logger, refusals, who.userId);
-    } finally {
-      signal.removeEventListener('abort', onGone);
-    }
-  });
+    },
+  );
 
   // After the element has signed in with a token it asks for it to be revoked, so the 12–24 h
   // bearer secret dies minutes after it was made (security-reference F5, G6). Only the user it was
   // minted for can revoke it, so revocations are bounded by mints; the IP limit still applies.
-  app.all('/api/cocalc/token/revoke', async (c) => {
-    const refused = checkCsrf(c, config.allowSameSite);
-    if (refused) return refused;
-    const ip = clientIp(c, proxies, options.clientAddress);
-    const byIp = await ipLimit.take(ip);
-    if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many requests from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
-    const who = await authenticate(c.req.raw);
-    if (!who || typeof who.userId !== 'string' || who.userId.length === 0 || who.userId.length > 200) {
-      return fail(c, 401, 'UNAUTHENTICATED', 'Sign in to this site first.');
-    }
-    const body = await readJsonBody(c);
-    if ('error' in body) return body.error;
-    const value = body.value;
-    if (!isPlainObject(value) || Object.keys(value).length !== 1 || !isAuthToken(value.token)) {
-      return fail(c, 400, 'BAD_REQUEST', 'The body must be {token} with a 24-character CoCalc auth token.');
-    }
-    try {
-      const revoked = await service.revoke(who.userId, value.token);
-      logger.info('token revoke', { userId: who.userId, revoked });
-      return c.json({ revoked }, 200);
-    } catch (error) {
-      return upstreamFailure(c, error, logger, refusals, who.userId);
-    }
-  });
+  app.all(
+    '/api/cocalc/token/revoke',
+    guards.postOnly(),
+    guards.limitByIp(ipLimit, 'Too many requests from this address.'),
+    guards.signedIn,
+    guards.jsonBody,
+    async (c) => {
+      const userId = c.get('userId');
+      const value = c.get('body');
+      if (!isPlainObject(value) || Object.keys(value).length !== 1 || !isAuthToken(value.token)) {
+        return apiFailure(c, 400, 'BAD_REQUEST', 'The body must be {token} with a 24-character CoCalc auth token.');
+      }
+      try {
+        const revoked = await service.revoke(userId, value.token);
+        logger.info('token revoke', { userId, revoked });
+        return c.json({ revoked }, 200);
+      } catch (error) {
+        return upstreamFailure(c, error, logger, refusals, userId);
+      }
+    },
+  );
 
   if (demo) {
-    app.all('/api/demo/login', async (c) => {
-      const refused = checkCsrf(c, config.allowSameSite);
-      if (refused) return refused;
-      const byIp = await loginIpLimit.take(clientIp(c, proxies, options.clientAddress));
-      if (!byIp.allowed) return fail(c, 429, 'RATE_LIMITED', 'Too many sign-ins from this address.', { 'retry-after': String(byIp.retryAfterSeconds) });
-      const body = await readJsonBody(c);
-      if ('error' in body) return body.error;
-      const user = isPlainObject(body.value) ? body.value.user : undefined;
-      if (!demo.isAllowed(user)) return fail(c, 400, 'BAD_REQUEST', `Unknown demo user; try one of: ${config.demoUsers.join(', ')}.`);
-      c.header('set-cookie', demo.loginCookie(user, isHttps(c, proxies)));
+    // Sign-ins get an IP bucket of their own (same setting): signing in must not eat the mint budget.
+    app.all('/api/demo/login', guards.postOnly(), guards.limitByIp(loginIpLimit, 'Too many sign-ins from this address.'), guards.jsonBody, (c) => {
+      const body = c.get('body');
+      const user = isPlainObject(body) ? body.user : undefined;
+      if (!demo.isAllowed(user)) return apiFailure(c, 400, 'BAD_REQUEST', `Unknown demo user; try one of: ${config.demoUsers.join(', ')}.`);
+      c.header('set-cookie', demo.loginCookie(user, address.isHttps(c)));
       return c.json({ user });
     });
     app.get('/api/demo/whoami', async (c) => c.json({ user: (await demo.authenticate(c.req.raw))?.userId ?? null }));
-    app.all('/api/demo/logout', async (c) => {
-      const refused = checkCsrf(c, config.allowSameSite, false);
-      if (refused) return refused;
-      c.header('set-cookie', demo.logoutCookie(isHttps(c, proxies)));
+    app.all('/api/demo/logout', guards.postOnly({ json: false }), (c) => {
+      c.header('set-cookie', demo.logoutCookie(address.isHttps(c)));
       return c.json({ user: null });
     });
   }
 
-  app.notFound((c) => fail(c, 404, 'NOT_FOUND', 'No such endpoint.'));
+  app.notFound((c) => apiFailure(c, 404, 'NOT_FOUND', 'No such endpoint.'));
   app.onError((error, c) => {
     logger.error('unhandled error', { error });
-    return fail(c, 500, 'INTERNAL', 'Internal error.');
+    return apiFailure(c, 500, 'INTERNAL', 'Internal error.');
   });
 
   const runtime: TokenAppRuntime = {
@@ -319,39 +301,6 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
 }
 
 /**
- * The CSRF gate shared by every state-changing endpoint: POST only (405), no cross-site Fetch
- * Metadata (403), the custom header (403: a form cannot set it, a cross-site fetch needs a
- * preflight we never grant), and a JSON body (415).
- */
-function checkCsrf(c: Context, allowSameSite: boolean, needsJson = true): Response | undefined {
-  if (c.req.method !== 'POST') return fail(c, 405, 'METHOD_NOT_ALLOWED', 'Use POST.', { allow: 'POST' });
-  const site = c.req.header('sec-fetch-site');
-  if (site !== undefined && !(site === 'same-origin' || site === 'none' || (allowSameSite && site === 'same-site'))) {
-    return fail(c, 403, 'FORBIDDEN', 'Cross-site requests are refused.');
-  }
-  if (!c.req.header(TOKEN_REQUEST_HEADER)) return fail(c, 403, 'FORBIDDEN', `The ${TOKEN_REQUEST_HEADER} header is required.`);
-  if (needsJson && !/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
-    return fail(c, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json.');
-  }
-  return undefined;
-}
-
-/** Parses the body, which the body-limit middleware has already bounded to {@link MAX_BODY_BYTES}. */
-async function readJsonBody(c: Context): Promise<{ value: unknown } | { error: Response }> {
-  let text: string;
-  try {
-    text = await c.req.text();
-  } catch {
-    return { error: fail(c, 400, 'BAD_REQUEST', 'The body could not be read.') };
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return { error: fail(c, 400, 'BAD_REQUEST', 'The body is not valid JSON.') };
-  }
-}
-
-/**
  * Accepts exactly `{path, project?}`. Anything naming a CoCalc account or project (account_id,
  * user_account_id, email, projectId…) or any other field is refused: the account comes only
  * from the server-side mapping (security-reference.md T14, D4).
@@ -373,7 +322,7 @@ function validateTokenRequest(value: unknown): { path: string; project: string |
 function upstreamFailure(c: Context, error: unknown, logger: Logger, refusals: RefusalSummary, userId: string): Response {
   if (!(error instanceof UpstreamError)) {
     logger.error('mint failed', { userId, error });
-    return fail(c, 500, 'INTERNAL', 'Internal error.');
+    return apiFailure(c, 500, 'INTERNAL', 'Internal error.');
   }
   // We did not even call CoCalc (breaker open, queue full): counted, not logged one by one.
   if (error.kind === 'unavailable') refusals.record(error.message);
@@ -386,55 +335,14 @@ function upstreamFailure(c: Context, error: unknown, logger: Logger, refusals: R
   });
   switch (error.kind) {
     case 'timeout':
-      return fail(c, 504, 'UPSTREAM_TIMEOUT', 'CoCalc did not answer in time.');
+      return apiFailure(c, 504, 'UPSTREAM_TIMEOUT', 'CoCalc did not answer in time.');
     case 'network':
-      return fail(c, 503, 'UPSTREAM_UNAVAILABLE', 'CoCalc could not be reached.', { 'retry-after': '5' });
+      return apiFailure(c, 503, 'UPSTREAM_UNAVAILABLE', 'CoCalc could not be reached.', { 'retry-after': '5' });
     case 'unavailable':
-      return fail(c, 503, 'UPSTREAM_UNAVAILABLE', 'CoCalc is unavailable; try again later.', {
+      return apiFailure(c, 503, 'UPSTREAM_UNAVAILABLE', 'CoCalc is unavailable; try again later.', {
         'retry-after': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))),
       });
     default:
-      return fail(c, 502, 'UPSTREAM_ERROR', 'CoCalc answered with an error.');
-  }
-}
-
-function fail(c: Context, status: number, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  return c.json({ error: { code, message } }, status as 400);
-}
-
-/** The socket peer's address under `@hono/node-server`, if there is one. */
-function peerAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress;
-}
-
-/**
- * The client address for per-IP limits: the host's own `clientAddress` when given, else the
- * socket peer, or what a trusted proxy says in `X-Forwarded-For` (never what a client says).
- */
-function clientIp(c: Context, proxies: TrustedProxies, custom?: (r: Request) => string | undefined): string {
-  const fromCustom = custom?.(c.req.raw);
-  if (fromCustom) return fromCustom;
-  const peer = peerAddress(c);
-  return peer ? proxies.clientAddress(peer, c.req.header('x-forwarded-for')) : 'unknown';
-}
-
-/** Whether the browser reached us over https: the URL, or `X-Forwarded-Proto` from a trusted proxy. */
-function isHttps(c: Context, proxies: TrustedProxies): boolean {
-  if (proxies.trusts(peerAddress(c))) {
-    const proto = (c.req.header('x-forwarded-proto') ?? '').split(',').pop()?.trim().toLowerCase();
-    if (proto) return proto === 'https';
-  }
-  return new URL(c.req.url).protocol === 'https:';
-}
-
-/** This request's own origin as the browser sees it: scheme (see {@link isHttps}) and `Host`. */
-function requestOrigin(c: Context, proxies: TrustedProxies): string {
-  const host = c.req.header('host') ?? new URL(c.req.url).host;
-  try {
-    return new URL(`${isHttps(c, proxies) ? 'https' : 'http'}://${host}`).origin; // normalises case and default ports
-  } catch {
-    return 'null';
+      return apiFailure(c, 502, 'UPSTREAM_ERROR', 'CoCalc answered with an error.');
   }
 }
