@@ -52,8 +52,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const store = await createStore(config, { logger });
+    // The token endpoint's own provisioning path: same records, same intents, same project key.
+    const service = new TokenService({ config, store, logger });
     try {
-      const service = new TokenService({ config, store, logger });
       const key = service.projectKey('', project);
       const { account, project: p } = await service.provisioner.provision(user, key);
       process.stdout.write(`${JSON.stringify({ user, accountId: account.accountId, projectId: p.projectId, projectKey: key })}\n`);
@@ -62,6 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
       logger.error('provisioning failed', { error });
       return 1;
     } finally {
+      service.close();
       await store.close();
     }
   }

@@ -8,6 +8,15 @@ import { SingleFlight } from './single-flight.js';
 import type { TemplateSource } from './template-source.js';
 import { UpstreamError } from './upstream-error.js';
 
+/** A user's account and project, ready for tokens. */
+export interface Provisioned {
+  readonly account: AccountRecord;
+  readonly project: ProjectRecord;
+}
+
+/** Completed mappings kept in memory; past this many the oldest is dropped (and read again from the store). */
+const MAX_REMEMBERED = 50_000;
+
 /** Options of {@link Provisioner}. */
 export interface ProvisionerOptions {
   /** The CoCalc API (resolved lazily: detection may still be pending). */
@@ -37,6 +46,9 @@ export interface ProvisionerOptions {
  * and finds what CoCalc already made: a second call creates nothing.
  */
 export class Provisioner {
+  private readonly provisionFlight = new SingleFlight<Provisioned>();
+  /** Fully provisioned (account, project) per user and project key: the mapping never changes once made. */
+  private readonly provisioned = new Map<string, Provisioned>();
   private readonly accountFlight = new SingleFlight<AccountRecord>();
   private readonly projectFlight = new SingleFlight<ProjectRecord>();
   private readonly startFlight = new SingleFlight<void>();
@@ -190,11 +202,22 @@ export class Provisioner {
     });
   }
 
-  /** Account + project (started and seeded): what the token endpoint needs before minting. */
-  async provision(userId: string, projectKey: string): Promise<{ account: AccountRecord; project: ProjectRecord }> {
-    const account = await this.ensureAccount(userId);
-    const project = await this.ensureProject(account, projectKey);
-    return { account, project };
+  /**
+   * Account + project (started and seeded): what a token needs before it is minted. The one way in
+   * for the token endpoint and the `provision` command alike. Concurrent calls for the same user
+   * and project share one run; a completed mapping is answered from memory afterwards.
+   */
+  provision(userId: string, projectKey: string): Promise<Provisioned> {
+    const key = `${userId}\u0000${projectKey}`;
+    const known = this.provisioned.get(key);
+    if (known) return Promise.resolve(known);
+    return this.provisionFlight.run(key, async () => {
+      const account = await this.ensureAccount(userId);
+      const done = { account, project: await this.ensureProject(account, projectKey) };
+      if (this.provisioned.size >= MAX_REMEMBERED) this.provisioned.delete(this.provisioned.keys().next().value as string);
+      this.provisioned.set(key, done);
+      return done;
+    });
   }
 
   private async seed(api: CocalcApi, projectId: string): Promise<void> {

@@ -6,12 +6,12 @@ import { CocalcModernClient } from './cocalc-modern-client.js';
 import { CocalcV1Client } from './cocalc-v1-client.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { detectApiGeneration } from './detect-api-generation.js';
-import type { AccountRecord, EmbedStore, ProjectRecord } from './embed-store.js';
+import type { EmbedStore } from './embed-store.js';
 import { FirstProjectCleaner } from './first-project-cleaner.js';
 import type { ServerConfig } from './load-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ProjectRefusedError } from './project-refused-error.js';
-import { Provisioner } from './provisioner.js';
+import { Provisioner, type Provisioned } from './provisioner.js';
 import { SingleFlight } from './single-flight.js';
 import { grantSeconds, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
 import { readTemplateFolder, type TemplateSource } from './template-source.js';
@@ -35,12 +35,6 @@ interface Mint {
   /** When CoCalc stops accepting the token itself (not the session it gives: see grantSeconds). */
   readonly tokenExpiresAtMs: number;
   readonly projectId: string;
-}
-
-/** A user's account and project, ready for tokens. */
-interface Provisioned {
-  readonly account: AccountRecord;
-  readonly project: ProjectRecord;
 }
 
 /** Requests sharing one mint flight: the token is revoked only if none of them got it. */
@@ -90,10 +84,6 @@ export class TokenService {
   private readonly now: () => number;
   private readonly mintFlight = new SingleFlight<Mint>();
   private readonly mintShares = new Map<string, MintShares>();
-  /** First-visit provisioning, in the background: not tied to the request that started it. */
-  private readonly provisionFlight = new SingleFlight<Provisioned>();
-  /** Fully provisioned (account, project) per user and project key: the mapping never changes once made. */
-  private readonly provisioned = new Map<string, { account: AccountRecord; project: ProjectRecord }>();
   /**
    * Tokens handed out and not yet revoked are recorded in the store, by SHA-256 digest (never the
    * token itself) with their user: only the user a token was minted for may revoke it, and any
@@ -104,6 +94,7 @@ export class TokenService {
   /** Provisioning flights that answered 202 and so have no request left to log their failure. */
   private readonly unattended = new Set<Promise<Provisioned>>();
   private apiPromise: Promise<CocalcApi> | undefined;
+  /** The generation in use, once known: named in the log line when it is forgotten. */
   private generation: ApiGeneration | undefined;
 
   constructor(options: TokenServiceOptions) {
@@ -185,11 +176,6 @@ export class TokenService {
     return api.generation === 'v1' ? 'url' : 'impersonate';
   }
 
-  /** The generation in use, once known. */
-  get apiGeneration(): ApiGeneration | undefined {
-    return this.generation;
-  }
-
   /** Which stored project a request maps to (see README "Projects"). */
   projectKey(path: string, project: string | undefined): string {
     const name = project ?? 'default';
@@ -212,31 +198,29 @@ export class TokenService {
     }
     const projectKey = this.projectKey(path, project);
     const key = `${userId}\u0000${projectKey}`;
-    let known = this.provisioned.get(key);
-    if (!known) {
-      const flight = this.provisionFlight.run(key, () => this.provision(userId, projectKey));
-      // Whoever waits sees the error; a flight nobody waits for any more (after a 202) is logged here.
-      // Also keeps a failure nobody awaits from becoming an unhandled rejection.
-      flight.catch((error: unknown) => this.forgetApiIfGone(error));
-      const settled = await settleWithin(flight, this.config.provisionWaitMs);
-      if (!settled) {
-        this.logger.info('still provisioning; answering 202', { userId, projectKey });
-        // A request that waits for the flight logs its failure (token-app); one that got a 202 has
-        // left, so the flight's failure is logged here, once however many 202s it gave.
-        if (!this.unattended.has(flight)) {
-          this.unattended.add(flight);
-          flight
-            .catch((error: unknown) => {
-              if (!(error instanceof ProjectRefusedError)) this.logger.warn('provisioning failed', { userId, projectKey, error: describe(error) });
-            })
-            .finally(() => this.unattended.delete(flight));
-        }
-        return { status: 'provisioning', retryAfter: Math.min(PROVISIONING_RETRY_AFTER_SECONDS, MAX_PROVISIONING_RETRY_AFTER) };
+    // First-visit provisioning runs in the background, not tied to the request that started it;
+    // a provisioned user's mapping is answered from memory at once.
+    const flight = this.provisioner.provision(userId, projectKey);
+    // Whoever waits sees the error; a flight nobody waits for any more (after a 202) is logged here.
+    // Also keeps a failure nobody awaits from becoming an unhandled rejection.
+    flight.catch((error: unknown) => this.forgetApiIfGone(error));
+    const settled = await settleWithin(flight, this.config.provisionWaitMs);
+    if (!settled) {
+      this.logger.info('still provisioning; answering 202', { userId, projectKey });
+      // A request that waits for the flight logs its failure (token-app); one that got a 202 has
+      // left, so the flight's failure is logged here, once however many 202s it gave.
+      if (!this.unattended.has(flight)) {
+        this.unattended.add(flight);
+        flight
+          .catch((error: unknown) => {
+            if (!(error instanceof ProjectRefusedError)) this.logger.warn('provisioning failed', { userId, projectKey, error: describe(error) });
+          })
+          .finally(() => this.unattended.delete(flight));
       }
-      known = settled.value;
+      return { status: 'provisioning', retryAfter: Math.min(PROVISIONING_RETRY_AFTER_SECONDS, MAX_PROVISIONING_RETRY_AFTER) };
     }
     if (options.signal?.aborted) throw new ClientGoneError(); // nobody to hand a token to: don't mint one
-    const ready = known;
+    const ready = settled.value;
     let shares = this.mintShares.get(key);
     if (!shares) this.mintShares.set(key, (shares = { joined: 0, gone: 0, delivered: 0 }));
     const mine = shares;
@@ -315,16 +299,6 @@ export class TokenService {
     this.logger.warn('CoCalc answered 404 on an API route: detecting its API again', { endpoint: error.endpoint, generation: this.generation });
     this.apiPromise = undefined;
     this.generation = undefined;
-  }
-
-  /** Account and project for (user, project key), made on first use; cached once complete. */
-  private async provision(userId: string, projectKey: string): Promise<Provisioned> {
-    const key = `${userId}\u0000${projectKey}`;
-    const account = await this.provisioner.ensureAccount(userId);
-    const known = { account, project: await this.provisioner.ensureProject(account, projectKey) };
-    if (this.provisioned.size >= 50_000) this.provisioned.delete(this.provisioned.keys().next().value as string);
-    this.provisioned.set(key, known);
-    return known;
   }
 
   /** A token minted for a client that went away: revoke it (impersonate era) so nobody holds it. */
