@@ -59,8 +59,6 @@ export interface CocalcApi {
   addCollaborator(projectId: string, accountId: string): Promise<void>;
   /** Writes (creating folders, overwriting) a text file in a project. */
   writeTextFile(projectId: string, path: string, content: string): Promise<void>;
-  /** Reads a text file from a project. */
-  readTextFile(projectId: string, path: string): Promise<string>;
   /** Copies a file or folder between projects (template projects). */
   copyPath(request: CopyPathRequest): Promise<void>;
   /** Starts a project (CoCalc never starts one because someone looks at it, cocalc#5452). */

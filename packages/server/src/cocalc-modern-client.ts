@@ -7,8 +7,7 @@ import { listProjectsV2, postV2, signInV2 } from './v2-call.js';
 
 /**
  * Client for current CoCalc (≥ 2025-08-28): `POST /api/v2/<path>` for accounts and projects, and
- * the conat bridges `POST /api/conat/hub` / `POST /api/conat/project` for what v2 lacks (tokens,
- * reading files). Errors there are mostly HTTP 200 `{error}`; every answer is shape-checked
+ * the hub bridge `POST /api/conat/hub` for what v2 lacks (tokens). Errors there are mostly HTTP 200 `{error}`; every answer is shape-checked
  * (cocalc-reference.md §3.3, §3.4, §6).
  */
 export class CocalcModernClient implements CocalcApi {
@@ -27,11 +26,6 @@ export class CocalcModernClient implements CocalcApi {
   /** `POST /api/conat/hub {name, args:[args]}`: resolves with the raw return value. */
   async hub(name: string, args: Record<string, unknown> = {}, idempotent = true): Promise<unknown> {
     return this.conat('/api/conat/hub', name, { name, args: [args] }, idempotent);
-  }
-
-  /** `POST /api/conat/project {project_id, name, args:[args]}`: resolves with the raw return value. */
-  async project(projectId: string, name: string, args: Record<string, unknown> = {}): Promise<unknown> {
-    return this.conat('/api/conat/project', name, { project_id: projectId, name, args: [args] }, true);
   }
 
   /** `system.ping` over the hub bridge → `{now}`. Used to detect a modern server. */
@@ -69,13 +63,6 @@ export class CocalcModernClient implements CocalcApi {
   /** `projects/write-text-file`. */
   async writeTextFile(projectId: string, path: string, content: string): Promise<void> {
     await this.v2('projects/write-text-file', { project_id: projectId, path, content });
-  }
-
-  /** `system.readTextFileFromProject` over the project bridge (v2 has no read endpoint). */
-  async readTextFile(projectId: string, path: string): Promise<string> {
-    const value = await this.project(projectId, 'system.readTextFileFromProject', { path });
-    if (typeof value !== 'string') throw invalid('system.readTextFileFromProject', 'the answer is not a string');
-    return value;
   }
 
   /** `projects/copy-path` (note: `path`, not `src_path`), waiting until done. */

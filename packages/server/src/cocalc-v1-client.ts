@@ -115,13 +115,6 @@ export class CocalcV1Client implements CocalcApi {
     await this.call('write_text_file_to_project', { project_id: projectId, path, content }, 'file_written_to_project');
   }
 
-  /** `read_text_file_from_project` → `content`. */
-  async readTextFile(projectId: string, path: string): Promise<string> {
-    const m = await this.call('read_text_file_from_project', { project_id: projectId, path }, 'text_file_read_from_project');
-    if (typeof m.content !== 'string') throw invalid('read_text_file_from_project', '"content" is not a string');
-    return m.content;
-  }
-
   /** `copy_path_between_projects`, waiting until done. Accepts `success` and KuCalc's `…_response`. */
   async copyPath(request: CopyPathRequest): Promise<void> {
     await this.call(

@@ -47,11 +47,6 @@ export class KioskState {
     return this.foregroundFile;
   }
 
-  /** True when `path` is open in `projectId`. */
-  isOpen(projectId: string, path: string): boolean {
-    return this.files.get(projectId)?.includes(path) ?? false;
-  }
-
   /** `all_opened_files()`: project id → paths, only projects with at least one open file. */
   openFiles(): Record<string, string[]> {
     const result: Record<string, string[]> = {};
