@@ -1,5 +1,5 @@
+import { randomUUID } from 'node:crypto';
 import { isAuthToken, isPlainObject } from '@cocalc-embed/protocol';
-import { v4 as uuidv4 } from 'uuid';
 import type { CocalcApi, CopyPathRequest, NewAccount, ProjectSummary, UserSession } from './cocalc-api.js';
 import { malformedAnswer as invalid, uuidField } from './malformed-answer.js';
 import { UpstreamError } from './upstream-error.js';
@@ -188,7 +188,7 @@ export class CocalcV1Client implements CocalcApi {
     expected: string | readonly string[],
     idempotent = true,
   ): Promise<Record<string, unknown>> {
-    const id = uuidv4();
+    const id = randomUUID();
     const body = { event, id, ...fields };
     const flat = Object.values(fields).every((v) => v === null || typeof v !== 'object');
     // Booleans form-encode as "false" which CoCalc reads as truthy; keep JSON for those.
