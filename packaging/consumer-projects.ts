@@ -25,7 +25,7 @@ export function prepareProject(name: string, into: string): string {
   cpSync(join(REPO_DIR, 'packaging', 'consumers', name), dir, { recursive: true });
   const specs = tarballSpecs();
   const file = join(dir, 'package.json');
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string> | unknown>;
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   for (const field of ['dependencies', 'devDependencies'] as const) {
     const deps = manifest[field] as Record<string, string> | undefined;
     for (const [dep, spec] of Object.entries(deps ?? {})) {

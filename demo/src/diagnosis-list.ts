@@ -5,7 +5,8 @@ import type { CocalcNotebookElement } from '@cocalc-embed/element';
  * them (as text) in `list`, one `<li data-id>` per finding.
  */
 export function wireDiagnoseButton(button: HTMLButtonElement, list: HTMLElement, el: CocalcNotebookElement): void {
-  button.addEventListener('click', async () => {
+  button.addEventListener('click', () => void showFindings());
+  async function showFindings(): Promise<void> {
     // Loaded on demand: its texts cost nothing until someone asks.
     const { diagnose } = await import('@cocalc-embed/element/diagnose');
     const findings = await diagnose(el);
@@ -18,5 +19,5 @@ export function wireDiagnoseButton(button: HTMLButtonElement, list: HTMLElement,
         return li;
       }),
     );
-  });
+  }
 }

@@ -42,8 +42,10 @@ function mount(): void {
   current = nb;
 }
 
-switches.addEventListener('change', async (event) => {
-  const input = event.target as HTMLInputElement;
+switches.addEventListener('change', (event) => void flip(event.target as HTMLInputElement));
+
+/** Applies one failure switch; what it did (or why it could not) goes to the event panel. */
+async function flip(input: HTMLInputElement): Promise<void> {
   try {
     if (input.name === 'token-expired') await setEmulatorControls({ expireTokens: input.checked, expireSessions: input.checked });
     if (input.name === 'kiosk-silent') await setEmulatorControls({ neverReady: input.checked });
@@ -58,6 +60,6 @@ switches.addEventListener('change', async (event) => {
   } catch (error) {
     panel.add('error', String(error));
   }
-});
+}
 
 mount();

@@ -31,10 +31,7 @@ export async function setUpPage(): Promise<string> {
     const select = document.createElement('select');
     select.id = 'demo-user';
     for (const name of ['alice', 'bob']) select.append(new Option(name, name, false, name === user));
-    select.addEventListener('change', async () => {
-      await switchDemoUser(select.value);
-      location.reload();
-    });
+    select.addEventListener('change', () => void switchDemoUser(select.value).then(() => location.reload()));
     who.append(select);
     header.append(nav, who);
   }

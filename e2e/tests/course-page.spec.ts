@@ -10,7 +10,7 @@ async function recordKioskInbox(page: Page): Promise<() => Promise<Array<{ data:
   await frame.evaluate(() => {
     const w = window as unknown as { __inbox: unknown[] };
     w.__inbox = [];
-    window.addEventListener('message', (e) => w.__inbox.push({ data: e.data, origin: e.origin }));
+    window.addEventListener('message', (e) => w.__inbox.push({ data: e.data as unknown, origin: e.origin }));
   });
   return () => frame.evaluate(() => (window as unknown as { __inbox: Array<{ data: unknown; origin: string }> }).__inbox);
 }
@@ -30,7 +30,7 @@ test('the backend mints a token, the kiosk signs in through /auth/impersonate an
   const response = await tokenResponse;
   expect(response.status()).toBe(200);
   expect(response.headers()['cache-control']).toContain('no-store');
-  const body = (await response.json()) as Record<string, unknown>;
+  const body = (await response.json()) as { token: string; projectId: string; expiresIn: number };
   expect(body.token).toMatch(/^[A-Za-z0-9]{24}$/);
   expect(body).toMatchObject({ cocalcUrl: KIOSK, path: 'intro.ipynb', signIn: 'impersonate' });
   expect(body.projectId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

@@ -112,8 +112,8 @@ const HANDLERS: Record<string, Handler> = {
 
   read_text_file_from_project: (ctx, requester, mesg) => {
     if (Array.isArray(mesg.project_id) || Array.isArray(mesg.path)) {
-      const projects = Array.isArray(mesg.project_id) ? mesg.project_id : [];
-      const paths = Array.isArray(mesg.path) ? mesg.path : [];
+      const projects: unknown[] = Array.isArray(mesg.project_id) ? mesg.project_id : [];
+      const paths: unknown[] = Array.isArray(mesg.path) ? mesg.path : [];
       if (projects.length !== paths.length) throw new OperationError('project_id and path arrays must have the same length');
       const content = projects.map((projectId: unknown, i) => {
         try {

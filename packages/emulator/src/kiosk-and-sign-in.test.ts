@@ -69,7 +69,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
         remember_me: string;
       };
       assert.deepEqual([signedIn.event, signedIn.account_id], ['signed_in', accountId]);
-      const set = await emu.request(`/cookies?${new URLSearchParams({ set: 'remember_me', value: signedIn.remember_me })}`);
+      const set = await emu.request(`/cookies?${new URLSearchParams({ set: 'remember_me', value: signedIn.remember_me }).toString()}`);
       assert.equal(set.status, 200);
       const cookie = set.headers.get('set-cookie') ?? '';
       // Not Secure over plain http: WebKit would drop it on http://localhost; Lax, because the other
@@ -110,7 +110,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
   test('over https /cookies sets CoCalc’s own iframe cookie: SameSite=None; Secure; HttpOnly', async () => {
     const emu = await startHttpsTestEmulator({ generation: 'classic' });
     try {
-      const set = await emu.get(`/cookies?${new URLSearchParams({ set: 'remember_me', value: 'abc' })}`);
+      const set = await emu.get(`/cookies?${new URLSearchParams({ set: 'remember_me', value: 'abc' }).toString()}`);
       assert.equal(set.status, 200);
       assert.equal(set.setCookie.length, 1);
       assert.match(set.setCookie[0]!, /^remember_me=abc; path=\/; expires=[^;]+; samesite=none; secure; httponly$/);
@@ -123,7 +123,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
     const emu = await startTestEmulator({ generation: 'classic' });
     try {
       for (const q of [{ set: 'a; domain=evil.com', value: 'x' }, { set: 'remember_me', value: 'x; domain=evil.com' }, { set: 'a', value: 'x\r\nSet-Cookie: b=c' }]) {
-        const res = await emu.request(`/cookies?${new URLSearchParams(q)}`);
+        const res = await emu.request(`/cookies?${new URLSearchParams(q).toString()}`);
         assert.equal(res.headers.get('set-cookie'), null, JSON.stringify(q));
       }
     } finally {

@@ -3,6 +3,7 @@ import type { EmulatorContext } from './emulator-context.js';
 import { StoreError } from './emulator-store.js';
 import type { ExecInput, ExecOutput } from './exec-command.js';
 import { execCommand, SpawnError } from './exec-command.js';
+import { coerceText } from './coerce-text.js';
 import { OperationError } from './operation-error.js';
 
 /**
@@ -33,15 +34,15 @@ export function createProject(
   requester: string,
   opts: { title?: unknown; description?: unknown; start?: unknown },
 ): string {
-  const project = ctx.store.createProject(requester, str(opts.title), str(opts.description));
+  const project = ctx.store.createProject(requester, coerceText(opts.title), coerceText(opts.description));
   if (truthy(opts.start)) ctx.store.setProjectState(project.project_id, 'running');
   return project.project_id;
 }
 
 /** Adds each account to each project (parallel arrays, or one side a single value). */
 export function addCollaborators(ctx: EmulatorContext, requester: string, projectIds: unknown, accountIds: unknown): void {
-  const projects = Array.isArray(projectIds) ? projectIds : [projectIds];
-  const accounts = Array.isArray(accountIds) ? accountIds : [accountIds];
+  const projects: unknown[] = Array.isArray(projectIds) ? projectIds : [projectIds];
+  const accounts: unknown[] = Array.isArray(accountIds) ? accountIds : [accountIds];
   if (projects.length > 1 && accounts.length > 1 && projects.length !== accounts.length) {
     throw new OperationError('project_id and account_id arrays must have the same length');
   }
@@ -140,10 +141,6 @@ export function execInProject(ctx: EmulatorContext, requester: string, projectId
 /** Form-encoded booleans arrive as strings; CoCalc then treats any non-empty string as true. */
 function truthy(value: unknown): boolean {
   return !!value;
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
 function wrapStore<T>(f: () => T): T {

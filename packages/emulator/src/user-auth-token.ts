@@ -1,5 +1,6 @@
 import { isValidUuid } from '@cocalc-embed/protocol';
 import type { EmulatorContext } from './emulator-context.js';
+import { coerceText } from './coerce-text.js';
 import { OperationError } from './operation-error.js';
 
 /** Ban length after a wrong password: 60 s in the v1 era, 30 s in modern CoCalc (cocalc-reference.md §2.4). */
@@ -21,7 +22,7 @@ export function mintUserAuthToken(ctx: EmulatorContext, requester: string, targe
   if (ctx.bans.isBanned(requester, target, banMs)) {
     throw new OperationError(`banned -- please wait at least ${banMs / 1000}s before trying again`);
   }
-  const pw = typeof password === 'string' ? password : password === undefined || password === null ? '' : String(password);
+  const pw = coerceText(password);
   const isAdmin = ctx.store.isAdmin(requester);
   const skipCheck = era === 'classic' ? isAdmin && pw === '' : isAdmin;
   if (!skipCheck) {

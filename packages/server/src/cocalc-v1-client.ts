@@ -50,7 +50,7 @@ export class CocalcV1Client implements CocalcApi {
   /** `ping` → `{event:"pong", now}`. Used to detect a v1 server. */
   async ping(): Promise<V1Pong> {
     const m = await this.call('ping', {}, 'pong');
-    return { event: 'pong', id: String(m.id), now: String(m.now ?? '') };
+    return { event: 'pong', id: String(m.id), now: typeof m.now === 'string' ? m.now : '' };
   }
 
   /**
@@ -153,7 +153,7 @@ export class CocalcV1Client implements CocalcApi {
   /** `project_exec` → output. Non-zero exit comes back from CoCalc as `event:"error"`. */
   async projectExec(projectId: string, command: string, args: readonly string[] = [], timeout = 10): Promise<V1ExecOutput> {
     const m = await this.call('project_exec', { project_id: projectId, command, args: [...args], timeout }, 'project_exec_output');
-    return { stdout: String(m.stdout ?? ''), stderr: String(m.stderr ?? ''), exit_code: Number(m.exit_code ?? 0) };
+    return { stdout: typeof m.stdout === 'string' ? m.stdout : '', stderr: typeof m.stderr === 'string' ? m.stderr : '', exit_code: Number(m.exit_code ?? 0) };
   }
 
   /** Starts a project the v1 way: `project_exec {command:"true"}` (cocalc-reference.md §6). */

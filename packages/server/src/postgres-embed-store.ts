@@ -116,12 +116,12 @@ export class PostgresEmbedStore implements EmbedStore {
     // One transaction under a per-user lock: two instances cannot both take the user's last slot.
     return this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['user-projects', i.site, i.userId])]);
-      const existing = await client.query('SELECT * FROM project_intents WHERE site = $1 AND user_id = $2 AND project_key = $3', [i.site, i.userId, i.projectKey]);
+      const existing = await client.query<Record<string, unknown>>('SELECT * FROM project_intents WHERE site = $1 AND user_id = $2 AND project_key = $3', [i.site, i.userId, i.projectKey]);
       if (existing.rows[0]) return toProjectIntent(existing.rows[0]);
       const hasRecord = (await client.query('SELECT 1 FROM projects WHERE site = $1 AND user_id = $2 AND project_key = $3', [i.site, i.userId, i.projectKey])).rowCount! > 0;
       const count = await countProjects(client, i.site, i.userId);
       if (!hasRecord && maxProjects !== undefined && count >= maxProjects) return undefined;
-      const inserted = await client.query(
+      const inserted = await client.query<Record<string, unknown>>(
         'INSERT INTO project_intents (site, user_id, project_key, title, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
         [i.site, i.userId, i.projectKey, i.title, i.createdAt],
       );
@@ -263,7 +263,7 @@ export class PostgresEmbedStore implements EmbedStore {
   }
 
   private async one(sql: string, values: unknown[]): Promise<Record<string, unknown> | undefined> {
-    return (await this.pool.query(sql, values)).rows[0];
+    return (await this.pool.query<Record<string, unknown>>(sql, values)).rows[0];
   }
 
   private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -283,13 +283,13 @@ export class PostgresEmbedStore implements EmbedStore {
 }
 
 async function appliedVersions(db: pg.Pool | pg.PoolClient): Promise<number[]> {
-  const exists = await db.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
+  const exists = await db.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present");
   if (!exists.rows[0].present) return [];
-  return (await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r: { version: number }) => Number(r.version));
+  return (await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => Number(r.version));
 }
 
 async function countProjects(db: pg.Pool | pg.PoolClient, site: string, userId: string): Promise<number> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<{ n: string }>(
     'SELECT COUNT(*) AS n FROM (SELECT project_key FROM projects WHERE site = $1 AND user_id = $2 UNION SELECT project_key FROM project_intents WHERE site = $1 AND user_id = $2) AS keys',
     [site, userId],
   );

@@ -9,7 +9,7 @@ describe('RefusalSummary', () => {
 
   it('logs the first refusal at once, then one count per window, and starts over after a quiet window', () => {
     const lines: Array<{ refused: number }> = [];
-    const summary = new RefusalSummary({ logger: createLogger({ write: (l) => lines.push(JSON.parse(l)) }), message: 'refused', windowMs: 1000 });
+    const summary = new RefusalSummary({ logger: createLogger({ write: (l) => lines.push(JSON.parse(l) as { refused: number }) }), message: 'refused', windowMs: 1000 });
     for (let i = 0; i < 500; i += 1) summary.record('breaker open');
     assert.deepEqual(lines.map((l) => l.refused), [1], 'one line for the first, none for the next 499 yet');
     mock.timers.tick(1000);

@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
 import type { TrustedProxies } from './trusted-proxies.js';
 
+/** The part of a Hono context that says where a request came from (any route's context has it). */
+type Arrived = Pick<Context, 'req' | 'env'>;
+
 /** Where a request came from, as far as this server may believe it. */
 export class RequestAddress {
   constructor(
@@ -13,7 +16,7 @@ export class RequestAddress {
    * The client address for per-IP limits: the host's own `clientAddress` when given, else the
    * socket peer, or what a trusted proxy says in `X-Forwarded-For` (never what a client says).
    */
-  clientIp(c: Context): string {
+  clientIp(c: Arrived): string {
     const fromCustom = this.custom?.(c.req.raw);
     if (fromCustom) return fromCustom;
     const peer = peerAddress(c);
@@ -21,7 +24,7 @@ export class RequestAddress {
   }
 
   /** Whether the browser reached us over https: the URL, or `X-Forwarded-Proto` from a trusted proxy. */
-  isHttps(c: Context): boolean {
+  isHttps(c: Arrived): boolean {
     if (this.proxies.trusts(peerAddress(c))) {
       const proto = (c.req.header('x-forwarded-proto') ?? '').split(',').pop()?.trim().toLowerCase();
       if (proto) return proto === 'https';
@@ -30,7 +33,7 @@ export class RequestAddress {
   }
 
   /** This request's own origin as the browser sees it: scheme (see {@link isHttps}) and `Host`. */
-  origin(c: Context): string {
+  origin(c: Arrived): string {
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     try {
       return new URL(`${this.isHttps(c) ? 'https' : 'http'}://${host}`).origin; // normalises case and default ports
@@ -41,7 +44,7 @@ export class RequestAddress {
 }
 
 /** The socket peer's address under `@hono/node-server`, if there is one. */
-function peerAddress(c: Context): string | undefined {
+function peerAddress(c: Arrived): string | undefined {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; server?: { incoming?: { socket?: { remoteAddress?: string } } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress;
 }

@@ -43,7 +43,7 @@ async function lockWaiters(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
     return rows[0].n;
   } finally {
     await client.end();
@@ -124,7 +124,7 @@ describe('provisioning across instances on one PostgreSQL', () => {
         statuses.push(res.status);
         await res.body?.cancel();
       }
-      assert.ok(statuses.every((s) => s === 200 || s === 202), `alice's burst of 3 passes: ${statuses}`);
+      assert.ok(statuses.every((s) => s === 200 || s === 202), `alice's burst of 3 passes: ${statuses.join(', ')}`);
       const over = await b.mint(alice, { path: 'intro.ipynb' });
       assert.equal(over.status, 429, 'the 4th, on the other instance, is over alice\'s limit');
       assert.ok(Number(over.headers.get('retry-after')) >= 1);
@@ -226,7 +226,7 @@ describe('schema migrations on PostgreSQL', () => {
     const first = migrate();
     assert.equal(first.status, 0, first.stderr);
     assert.deepEqual(JSON.parse(first.stdout), { store: 'postgres', applied: [1, 2, 3], version: SCHEMA_VERSION, needed: SCHEMA_VERSION });
-    assert.deepEqual(JSON.parse(migrate().stdout).applied, [], 'running it again changes nothing');
+    assert.deepEqual((JSON.parse(migrate().stdout) as { applied: number[] }).applied, [], 'running it again changes nothing');
     const store = await createStore(config);
     await store.close();
   });

@@ -138,7 +138,8 @@ export class UpstreamTransport {
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(body)) if (v !== undefined) params.append(k, String(v));
+      // Only flat bodies (scalars and null) are form-encoded: the v1 client checks before asking.
+      for (const [k, v] of Object.entries(body)) if (v !== undefined) params.append(k, String(v as string | number | boolean | null));
       payload = params.toString();
     } else {
       headers['content-type'] = 'application/json';

@@ -25,7 +25,7 @@ export async function fetchCustomize(basePath: string): Promise<SiteCustomize> {
   const configuration = field(body, 'configuration');
   const emulator = field(body, 'emulator');
   const hosts = field(configuration, 'iframe_comm_hosts');
-  const hostText = Array.isArray(hosts) ? hosts.filter((h) => typeof h === 'string').join(' ') : String(hosts ?? '');
+  const hostText = Array.isArray(hosts) ? hosts.filter((h) => typeof h === 'string').join(' ') : typeof hosts === 'string' ? hosts : '';
   const dev = field(emulator, 'dev_http_origins');
   const siteName = field(configuration, 'site_name');
   return {

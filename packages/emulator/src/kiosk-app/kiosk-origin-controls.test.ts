@@ -49,10 +49,11 @@ describe('origin checks, end to end', () => {
       setTimeout(() => parent.postMessage({ probeGot: got }, '${location.origin}'), 1500);
     </script>`;
     const result = new Promise<number>((resolve) =>
-      window.addEventListener('message', function on(e) {
-        if (e.source === probe.contentWindow && typeof e.data?.probeGot === 'number') {
+      window.addEventListener('message', function on(e: MessageEvent<{ probeGot?: unknown } | null>) {
+        const got = e.data?.probeGot;
+        if (e.source === probe.contentWindow && typeof got === 'number') {
           window.removeEventListener('message', on);
-          resolve(e.data.probeGot as number);
+          resolve(got);
         }
       }),
     );

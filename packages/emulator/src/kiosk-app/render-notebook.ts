@@ -93,6 +93,7 @@ function outputText(output: unknown): string | undefined {
       const traceback = own(output, 'traceback');
       // Tracebacks carry ANSI colour codes; strip them rather than show escape noise.
       const text = Array.isArray(traceback) ? joinSource(traceback.map((l) => `${String(l)}\n`)) : `${String(own(output, 'ename'))}: ${String(own(output, 'evalue'))}`;
+      // eslint-disable-next-line no-control-regex -- ESC is the very character to strip
       return text.replace(/\u001b\[[0-9;]*m/g, '');
     }
     default:

@@ -98,7 +98,7 @@ export async function startFakeCocalc(options: { generation: 'classic' | 'modern
     const contentType = req.headers['content-type'];
     let body: Record<string, unknown> = {};
     try {
-      body = /urlencoded/.test(contentType ?? '') ? Object.fromEntries(new URLSearchParams(text)) : text ? JSON.parse(text) : {};
+      body = /urlencoded/.test(contentType ?? '') ? Object.fromEntries(new URLSearchParams(text)) : text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {
       body = {};
     }
@@ -208,7 +208,7 @@ function v1(event: string, b: Record<string, unknown>, f: FakeCocalc): Record<st
       return { event: 'user_search_results', results: found ? [{ account_id: found[0], first_name: 'Embed', last_name: 'x', email_address: found[1].email }] : [] };
     }
     case 'create_project':
-      return { event: 'project_created', project_id: newProject(f, f.adminAccountId, String(b.title ?? ''), b.start === true) };
+      return { event: 'project_created', project_id: newProject(f, f.adminAccountId, typeof b.title === 'string' ? b.title : '', b.start === true) };
     case 'add_collaborator':
       s.projects.get(String(b.project_id))?.collaborators.add(String(b.account_id));
       return { event: 'success' };
@@ -267,7 +267,7 @@ function modern(path: string, b: Record<string, unknown>, f: FakeCocalc, caller:
       return { account_id: newAccount(f, String(b.email), String(b.password)) };
     }
     case 'projects/create':
-      return { project_id: newProject(f, caller, String(b.title ?? ''), false) };
+      return { project_id: newProject(f, caller, typeof b.title === 'string' ? b.title : '', false) };
     case 'projects/get':
       return [...s.projects]
         .filter(([, p]) => !p.deleted && p.collaborators.has(caller))
