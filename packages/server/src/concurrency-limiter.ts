@@ -32,9 +32,4 @@ export class ConcurrencyLimiter {
     if (next) next();
     else this.active -= 1;
   }
-
-  /** Calls currently holding a slot. */
-  get inFlight(): number {
-    return this.active;
-  }
 }

@@ -113,7 +113,9 @@ describe('SingleFlight', () => {
     const flight = new SingleFlight<number>();
     const boom = () => Promise.reject(new Error('boom'));
     await assert.rejects(Promise.all([flight.run('k', boom), flight.run('k', boom)]), /boom/);
-    assert.equal(flight.size, 0);
+    let runs = 0;
+    assert.equal(await flight.run('k', async () => (runs += 1)), 1, 'the next call runs afresh');
+    assert.equal(runs, 1);
   });
 });
 
@@ -126,6 +128,11 @@ describe('ConcurrencyLimiter', () => {
     limiter.release();
     assert.equal(await queued, true);
     limiter.release();
-    assert.equal(limiter.inFlight, 0);
+    // Every slot given back: the cap and the queue are whole again.
+    assert.equal(await limiter.acquire(), true);
+    const queuedAgain = limiter.acquire();
+    assert.equal(await limiter.acquire(), false, 'queue full again');
+    limiter.release();
+    assert.equal(await queuedAgain, true);
   });
 });

@@ -20,9 +20,4 @@ export class SingleFlight<T> {
     this.pending.set(key, promise);
     return promise;
   }
-
-  /** Number of keys with a call in flight. */
-  get size(): number {
-    return this.pending.size;
-  }
 }
