@@ -23,8 +23,8 @@ export default class PlainSummaryReporter implements Reporter {
       byProject.get(name)!.add(test);
       total.add(test);
     }
-    for (const [name, tally] of byProject) console.log(`e2e [${name}]: ${tally} (${(tally.ms / 1000).toFixed(1)} s)`);
-    console.log(`e2e: ${total}`);
+    for (const [name, tally] of byProject) console.log(`e2e [${name}]: ${tally.toString()} (${(tally.ms / 1000).toFixed(1)} s)`);
+    console.log(`e2e: ${total.toString()}`);
   }
 
   printsToStdio(): boolean {

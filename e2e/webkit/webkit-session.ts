@@ -24,6 +24,7 @@ export const test = base.extend<
   { webkitDriver: Awaited<ReturnType<typeof startWebKitDriver>> }
 >({
   webkitDriver: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none
     async ({}, use) => {
       const driver = await startWebKitDriver({ hosts: HOST_ADDRESSES });
       await use(driver);
