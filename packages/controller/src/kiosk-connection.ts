@@ -11,17 +11,10 @@ import type { KioskChannel } from './kiosk-channel.js';
 import type { ResolvedKioskControllerOptions } from './kiosk-controller-options.js';
 import type { KioskControllerState } from './kiosk-controller-state.js';
 import { createStats, type MutableKioskStats } from './kiosk-stats.js';
-import { ProbeSchedule } from './probe-schedule.js';
 import { MessageGate } from './message-gate.js';
+import { StatusProbes } from './status-probes.js';
 import type { Timers } from './timers.js';
 import { isKioskDocument, kioskDocumentComplete } from './kiosk-document.js';
-
-/**
- * After ready, when several probes were outstanding, how long to wait for their (identical)
- * answers before sending user calls, for the same off-by-one reason as the channel's drain.
- * Ends early once every probe of the connection was answered.
- */
-const PROBE_SETTLE_MS = 40;
 
 /** What the connection tells the controller. */
 export interface ConnectionHost {
@@ -38,26 +31,8 @@ export interface ConnectionHost {
  * which it hands to the {@link KioskChannel}. Nothing is posted to a frame that does not show a
  * kiosk document, and every post names the kiosk origin.
  *
- * Which document answered. CoCalc's replies carry no document identity, and the frame's
- * `contentWindow` stays the same object across navigations, so the controller tells documents
- * apart by the order of what it can see:
- * - it posts only while the frame shows a kiosk document (cross-origin to us, or a same-origin
- *   page at exactly `origin`), never to the initial about:blank: every reply therefore comes
- *   from a kiosk document, never from a probe that a blank page swallowed;
- * - it remembers whether the kiosk document in the frame has had its `load` yet. A connection
- *   that became ready BEFORE that load (CoCalc installs its listener while its script runs and
- *   answers `connecting` at once) is waiting for the load of the very document that answered:
- *   that `load` keeps the connection, its calls in flight and its files;
- * - any other `load` of a kiosk document while ready means a new document: a new connection
- *   (generation + 1), the previous document's calls reject RELOADED, and readiness needs a
- *   status reply that arrives after that load. The previous document posted its replies before
- *   it was replaced, so they arrive before the new document's `load`, never after it.
- *
- * Limits: if the frame already shows a cross-origin document at connect(), the controller
- * cannot see whether it has finished loading and assumes it has (a `load` after ready is then
- * a reload, as before); a document that answers and then navigates away before its own `load`
- * is indistinguishable from its successor, whose calls then time out instead of rejecting
- * RELOADED.
+ * How a reload is told from the `load` of the document that already answered, and the limits of
+ * that, is explained in the controller's README ("Which document answered").
  */
 export class KioskConnection {
   state: KioskControllerState = 'connecting';
@@ -69,13 +44,9 @@ export class KioskConnection {
   readonly #host: ConnectionHost;
   readonly #timers: Timers;
   readonly #log: DebugLog | undefined;
-  readonly #probes: ProbeSchedule;
+  readonly #probes: StatusProbes;
   #channel!: KioskChannel;
   #readyTimer: number | undefined;
-  #probeTimer: number | undefined;
-  #probesSent = 0;
-  #probesAnswered = 0;
-  #settleTimer: number | undefined;
   /** Set by a reload after ready: the desired files must be re-opened on the next ready. */
   #reopenPending = false;
   /** Whether the kiosk document now in the frame has fired its `load`. */
@@ -89,7 +60,12 @@ export class KioskConnection {
     this.#host = host;
     this.#timers = timers;
     this.#log = log;
-    this.#probes = new ProbeSchedule(options.probe);
+    this.#probes = new StatusProbes(options.probe, timers, {
+      connecting: () => this.state === 'connecting',
+      showsKiosk: () => this.showsKiosk(),
+      post: (request) => this.post(request),
+      settled: () => this.#channel.pump(),
+    });
     this.#kioskLoaded = this.showsKiosk() && kioskDocumentComplete(iframe);
   }
 
@@ -112,7 +88,7 @@ export class KioskConnection {
   /** Whether the channel may send: ready, probe answers settled, and the frame shows the kiosk. */
   canSend(): boolean {
     // A kiosk that navigated to something else (its `load`, coming, starts a new connection): wait.
-    return this.state === 'ready' && this.#settleTimer === undefined && (!this.#iframe.contentWindow || this.showsKiosk());
+    return this.state === 'ready' && !this.#probes.settling && (!this.#iframe.contentWindow || this.showsKiosk());
   }
 
   /** Whether the frame shows a document we may post to (see isKioskDocument). */
@@ -134,36 +110,20 @@ export class KioskConnection {
     this.#setState('connecting');
     this.#timers.clear(this.#readyTimer);
     this.#readyTimer = this.#timers.later(() => this.#onReadyTimeout(), this.#options.readyTimeout);
-    this.#restartProbes();
+    this.#probes.restart();
   }
 
   /** Stops everything (the controller cleared the timers and listeners); state `destroyed`. */
   close(error: CocalcError): void {
-    this.#readyTimer = this.#probeTimer = this.#settleTimer = undefined;
+    this.#readyTimer = undefined;
+    this.#probes.stop();
+    this.#probes.dropSettle();
     this.readyDeferred.reject(error);
     this.#setState('destroyed');
   }
 
   debug(kind: KioskDebugEntry['kind'], text: string): void {
     this.#log?.add(kind, text);
-  }
-
-  #restartProbes(): void {
-    this.#timers.clear(this.#probeTimer);
-    this.#probes.reset();
-    this.#probesSent = this.#probesAnswered = 0;
-    // Probe at once: if the iframe had already loaded before connect(), its load event is gone.
-    this.#probe();
-  }
-
-  #probe(): void {
-    this.#probeTimer = undefined;
-    if (this.state !== 'connecting') return;
-    // Not the kiosk yet (its initial about:blank): look again soon, and start the fast burst once
-    // it is there, so a listener that CoCalc installs before its `load` is found within a few ms.
-    if (!this.showsKiosk()) this.#probes.reset();
-    else if (this.post({ action: 'status' })) this.#probesSent++;
-    this.#probeTimer = this.#timers.later(() => this.#probe(), this.#probes.next());
   }
 
   #onLoad(): void {
@@ -182,8 +142,7 @@ export class KioskConnection {
     const wasReady = this.state === 'ready';
     this.debug('info', `iframe load, generation ${this.generation}${wasReady ? ' (reload)' : ''}`);
     // Anything expected from the previous document is stale now.
-    this.#timers.clear(this.#settleTimer);
-    this.#settleTimer = undefined;
+    this.#probes.dropSettle();
     this.#channel.forgetZombie();
     if (wasReady) {
       this.#reopenPending = true;
@@ -198,22 +157,20 @@ export class KioskConnection {
     } else {
       // Still connecting (e.g. a sign-in reload before the first ready): keep the overall ready
       // timeout, restart the fast probes for the new document. Queued calls keep waiting.
-      this.#restartProbes();
+      this.#probes.restart();
     }
   }
 
   #becomeReady(): void {
-    this.#timers.clear(this.#probeTimer);
     this.#timers.clear(this.#readyTimer);
-    this.#probeTimer = this.#readyTimer = undefined;
-    this.#probesAnswered++;
+    this.#readyTimer = undefined;
     this.#readyBeforeLoad = !this.#kioskLoaded;
     const reconnected = this.#reopenPending;
     // Hold user calls for the late answers to earlier probes BEFORE anyone hears 'ready': a
     // listener that calls open() at once would otherwise be sent into the stream of probe answers.
-    if (this.#probesAnswered < this.#probesSent) this.#settleTimer = this.#timers.later(() => this.#endSettle(), PROBE_SETTLE_MS);
+    this.#probes.firstAnswer();
     this.#setState('ready');
-    this.debug('state', `ready (generation ${this.generation}, ${this.#probesSent} probes${this.#readyBeforeLoad ? ', before load' : ''})`);
+    this.debug('state', `ready (generation ${this.generation}, ${this.#probes.sent} probes${this.#readyBeforeLoad ? ', before load' : ''})`);
     this.readyDeferred.resolve();
     this.#host.dispatchEvent(new KioskReadyEvent(this.generation, reconnected));
     if (this.state !== 'ready') return;
@@ -224,21 +181,14 @@ export class KioskConnection {
     this.#channel.pump(); // does nothing while settling; endSettle pumps
   }
 
-  #endSettle(): void {
-    this.#timers.clear(this.#settleTimer);
-    this.#settleTimer = undefined;
-    this.#channel.pump();
-  }
-
   #onReadyTimeout(): void {
     this.#readyTimer = undefined;
     if (this.state !== 'connecting') return;
-    this.#timers.clear(this.#probeTimer);
-    this.#probeTimer = undefined;
+    this.#probes.stop();
     const error = new CocalcError(
       'READY_TIMEOUT',
       `The kiosk at ${this.#options.origin} did not answer a status probe within ${this.#options.readyTimeout} ms`,
-      { details: { probes: this.#probesSent } },
+      { details: { probes: this.#probes.sent } },
     );
     this.#setState('failed');
     this.readyDeferred.reject(error);
@@ -257,22 +207,14 @@ export class KioskConnection {
   /** Whether `reply` is awaited now: the ready answer, a probe's late answer, or the channel's. */
   #awaits(reply: KioskReply): boolean {
     if (this.state === 'connecting') return isStatusReply(reply);
-    return this.state === 'ready' && ((this.#settleTimer !== undefined && isStatusReply(reply)) || this.#channel.awaits(reply));
+    return this.state === 'ready' && ((this.#probes.settling && isStatusReply(reply)) || this.#channel.awaits(reply));
   }
 
   #onReply(reply: KioskReply): void {
     if (this.state === 'connecting' && isStatusReply(reply)) return this.#becomeReady();
-    if (this.state === 'ready' && this.#settleTimer !== undefined) {
+    if (this.state === 'ready' && this.#probes.settling) {
       // Late answers to the other readiness probes of this connection.
-      if (isStatusReply(reply)) {
-        this.#probesAnswered++;
-        if (this.#probesAnswered >= this.#probesSent) this.#endSettle();
-        else {
-          this.#timers.clear(this.#settleTimer);
-          this.#settleTimer = this.#timers.later(() => this.#endSettle(), PROBE_SETTLE_MS);
-        }
-        return;
-      }
+      if (isStatusReply(reply)) return this.#probes.lateAnswer();
     } else if (this.state === 'ready' && this.#channel.handle(reply)) return;
     this.counters.unmatched++;
   }

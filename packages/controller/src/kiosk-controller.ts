@@ -11,32 +11,9 @@ import type { KioskControllerState } from './kiosk-controller-state.js';
 import type { KioskStats } from './kiosk-stats.js';
 import type { KioskStatus } from './kiosk-status.js';
 import { Timers } from './timers.js';
+import type { CallOptions, DesiredFile, OpenOptions } from './call-options.js';
 
-/** Options every call takes. */
-export interface CallOptions {
-  /** Cancels the call: removed from the queue if not sent yet, rejected with ABORTED if in flight. */
-  signal?: AbortSignal;
-  /** ms to wait for the reply once the request is sent (default: the controller's timeout for that action). */
-  timeout?: number;
-}
-
-/** Options of {@link KioskController.open}. */
-export interface OpenOptions extends CallOptions {
-  /** The CoCalc project's UUID. */
-  projectId: string;
-  /** ms until CoCalc's `ack` once sent (default `openAckTimeout`). */
-  ackTimeout?: number;
-  /** Called on CoCalc's `ack` (progress: the project is known and the file is being opened). */
-  onAck?: (info: { projectId: string; path: string }) => void;
-}
-
-/** A file the controller keeps open. */
-export interface DesiredFile {
-  /** Project UUID, lower case. */
-  readonly projectId: string;
-  /** Path relative to the project's home. */
-  readonly path: string;
-}
+export type { CallOptions, DesiredFile, OpenOptions } from './call-options.js';
 
 /**
  * Drives one CoCalc kiosk iframe over CoCalc's real postMessage protocol (docs/cocalc-protocol.md):
@@ -48,7 +25,7 @@ export interface DesiredFile {
  *   CoCalc answers as soon as its script runs, often before its document's `load`: that `load`
  *   is the same document finishing, not a reload. A `load` of a kiosk document after ready is a
  *   reload: a new connection, pending calls reject with RELOADED, and the desired files are
- *   re-opened once ready again (KioskConnection says how the two are told apart).
+ *   re-opened once ready again.
  * - Exactly one request in flight, a bounded FIFO behind it; replies are matched by order and
  *   shape (the actions table, kiosk-actions.ts); every call has a timeout and an `AbortSignal`.
  * - Inbound messages are accepted only from `iframe.contentWindow` at exactly `origin`,
@@ -67,8 +44,8 @@ export class KioskController extends EventTarget {
   /**
    * Starts talking to the kiosk in `iframe`. Best called before the frame is navigated to the
    * kiosk (while it still shows its initial about:blank), or once the kiosk has loaded. Throws
-   * INVALID_ARGUMENT synchronously on bad options.
-
+   * INVALID_ARGUMENT synchronously on bad options. How it tells a kiosk reload from the late
+   * `load` of the document that already answered: the README's "Which document answered".
    */
   static connect(iframe: HTMLIFrameElement, options: KioskControllerOptions): KioskController {
     if (!iframe || typeof iframe !== 'object' || iframe.tagName !== 'IFRAME') {
@@ -149,12 +126,13 @@ export class KioskController extends EventTarget {
     const ackTimeout = callTimeout(options.ackTimeout, this.#options.openAckTimeout, 'ackTimeout');
     const call = this.#call('open', { ...options, timeout }, { projectId, path, ackTimeout, onAck: options.onAck });
     this.#refuse();
-    this.#forget(projectId, path);
+    const same = (file: DesiredFile): boolean => file.projectId === projectId && file.path === path;
+    this.#forget(same);
     this.#desired.push({ projectId, path });
     try {
       return (await this.#send(call)) as { projectId: string; path: string };
     } catch (error) {
-      if (!CocalcError.is(error, 'RELOADED') && !CocalcError.is(error, 'DESTROYED')) this.#forget(projectId, path);
+      if (!CocalcError.is(error, 'RELOADED') && !CocalcError.is(error, 'DESTROYED')) this.#forget(same);
       throw error;
     }
   }
@@ -243,15 +221,13 @@ export class KioskController extends EventTarget {
 
   /** The effect of a successful `closeall`: forget what it closed, re-open the rest in order. */
   #closed(call: Call): Promise<unknown> {
-    for (let i = this.#desired.length - 1; i >= 0; i--) {
-      if (call.forgets?.(this.#desired[i]!)) this.#desired.splice(i, 1);
-    }
+    this.#forget(call.forgets ?? (() => false));
     return this.#reopen('close');
   }
 
-  #forget(projectId: string, path: string): void {
-    const index = this.#desired.findIndex((file) => file.projectId === projectId && file.path === path);
-    if (index !== -1) this.#desired.splice(index, 1);
+  /** Drops the desired files `drop` picks. */
+  #forget(drop: (file: DesiredFile) => boolean): void {
+    for (let i = this.#desired.length; i-- > 0; ) if (drop(this.#desired[i]!)) this.#desired.splice(i, 1);
   }
 
   /** Queues internal opens of every desired file at the front; failures become `error` events. */
@@ -260,7 +236,7 @@ export class KioskController extends EventTarget {
     for (const call of calls) {
       call.deferred.promise.catch((error: CocalcError) => {
         if (error.code === 'RELOADED' || error.code === 'DESTROYED') return;
-        this.#forget(call.projectId, call.path);
+        this.#forget((file) => file.projectId === call.projectId && file.path === call.path);
         const wrapped = new CocalcError(error.code, `Re-opening ${call.path} after a ${reason} failed: ${error.message}`, {
           cause: error,
           details: { ...error.details, projectId: call.projectId, path: call.path, reason },
