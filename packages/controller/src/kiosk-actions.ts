@@ -1,5 +1,5 @@
 import type { CocalcErrorCode, KioskAction, KioskReply, KioskRequest, StatusReply } from '@cocalc-embed/protocol';
-import type { Deferred } from './deferred.js';
+import { Deferred } from './deferred.js';
 import { KioskFileOpenedEvent } from './events/kiosk-file-opened-event.js';
 import { KioskFileOpenEvent } from './events/kiosk-file-open-event.js';
 import { toKioskStatus } from './kiosk-status.js';
@@ -22,6 +22,27 @@ export interface Call {
   acked: boolean;
   timers: number[];
   removeAbortListener: (() => void) | undefined;
+}
+
+/** What a new call may say beyond its kind and timeout. */
+export type CallInit = Partial<Pick<Call, 'projectId' | 'path' | 'ackTimeout' | 'onAck' | 'forgets' | 'signal'>>;
+
+/** A new call; `internal` ones (the controller's re-opens) may be rejected without anyone listening. */
+export function createCall(kind: KioskAction, timeout: number, init: CallInit, internal = false): Call {
+  return {
+    kind,
+    projectId: init.projectId ?? '',
+    path: init.path ?? '',
+    timeout,
+    ackTimeout: init.ackTimeout ?? timeout,
+    deferred: new Deferred<unknown>(internal),
+    signal: init.signal,
+    onAck: init.onAck,
+    forgets: init.forgets,
+    acked: false,
+    timers: [],
+    removeAbortListener: undefined,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { assertProjectPath, CocalcError, isValidUuid, type KioskAction } from '@
 import { DebugLog, type KioskDebugEntry } from './debug-log.js';
 import { Deferred } from './deferred.js';
 import { KioskErrorEvent } from './events/kiosk-error-event.js';
-import { ACTIONS, type Call } from './kiosk-actions.js';
+import { ACTIONS, createCall, type Call, type CallInit } from './kiosk-actions.js';
 import { KioskChannel } from './kiosk-channel.js';
 import { KioskConnection } from './kiosk-connection.js';
 import type { KioskControllerEventMap } from './kiosk-controller-event-map.js';
@@ -187,23 +187,9 @@ export class KioskController extends EventTarget {
     return this.#log ? this.#log.entries() : Object.freeze([]);
   }
 
-  /** A call of `kind`, its timeouts from the options and the action's defaults. */
-  #call(kind: KioskAction, options: CallOptions, init: Partial<Pick<Call, 'projectId' | 'path' | 'ackTimeout' | 'onAck' | 'forgets'>>, internal = false): Call {
-    const timeout = callTimeout(options.timeout, this.#options[ACTIONS[kind].timeout]);
-    return {
-      kind,
-      projectId: init.projectId ?? '',
-      path: init.path ?? '',
-      timeout,
-      ackTimeout: init.ackTimeout ?? timeout,
-      deferred: new Deferred<unknown>(internal),
-      signal: options.signal,
-      onAck: init.onAck,
-      forgets: init.forgets,
-      acked: false,
-      timers: [],
-      removeAbortListener: undefined,
-    };
+  /** A call of `kind`, its timeout from the options or the action's default. */
+  #call(kind: KioskAction, options: CallOptions, init: CallInit, internal = false): Call {
+    return createCall(kind, callTimeout(options.timeout, this.#options[ACTIONS[kind].timeout]), { ...init, signal: options.signal }, internal);
   }
 
   /** Throws when the controller cannot take calls now; calls made while connecting wait. */
