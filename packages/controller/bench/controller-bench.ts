@@ -1,13 +1,15 @@
 // Benchmark of the controller against the emulator's real kiosk page.
 // Starts the emulator in-process (port 0), a static host page on another origin (127.0.0.1, port 0)
 // whose script (bench-page.ts, bundled with esbuild) drives the kiosk, and headless Chromium via
-// Playwright. Prints JSON lines {"metric", "value", "unit"}.
+// Playwright. Prints JSON lines {"metric", "value", "unit"}. First the size of controller + protocol
+// (src/index.ts bundled, minified, gzipped; goal ≤ 4096 bytes), measured in the same run.
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/browsers.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { startEmulator } from '@cocalc-embed/emulator';
@@ -24,6 +26,22 @@ function median(values: number[]): number {
 function emit(metric: string, value: number, unit: string): void {
   console.log(JSON.stringify({ metric, value: Math.round(value * 1000) / 1000, unit }));
 }
+
+// What a page pays for the controller: its public entry with protocol, as the element's bundle builds it.
+const sized = await build({
+  entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  write: false,
+  logLevel: 'error',
+});
+const sizedCode = sized.outputFiles[0]!.contents;
+emit('controller.bundle.gzip_bytes', gzipSync(sizedCode, { level: 9 }).length, 'bytes');
+emit('controller.bundle.min_bytes', sizedCode.length, 'bytes');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'controller-bench-'));
 const bundle = await build({

@@ -78,6 +78,10 @@ describe('KioskController hostile cases', () => {
     const controller = KioskController.connect(iframe, { origin: fx.fakeOrigin });
     controllers.push(controller);
     await controller.ready;
+    expect(controller.state).to.equal('ready');
+    // The kiosk that had loaded before connect() is the one it talks to: it answers a call.
+    const status = await controller.status();
+    expect(status.connection.status).to.be.a('string');
   });
 
   it('a listener that goes live late is found by the probes (listenerDelay 400 ms)', async () => {

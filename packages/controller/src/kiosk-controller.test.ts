@@ -83,7 +83,7 @@ describe('KioskController (synthetic kiosk)', () => {
       await sleep(60); // other probes may still be answered: the controller lets them settle first
       expect(kiosk.requests('open')).to.deep.equal([{ action: 'open', project_id: PID, path: 'a.md' }]);
       kiosk.reply(done('a.md'));
-      await opened;
+      expect(await opened).to.deep.equal({ projectId: PID, path: 'a.md' });
       await flush();
       kiosk.reply(statusReply(42));
       expect((await status).connection.ping).to.equal(42);
@@ -190,12 +190,16 @@ describe('KioskController (synthetic kiosk)', () => {
       expect(controller.desiredFiles).to.deep.equal([{ projectId: PID, path: 'dir/x.ipynb' }]);
     });
 
-    it('open: done without a prior ack still resolves (A9)', async () => {
+    it('open: done without a prior ack still resolves, with the file, and the file stays desired', async () => {
       const { kiosk, controller } = keep(await readyPair());
+      const opened: string[] = [];
+      controller.addEventListener('file-opened', (e) => opened.push(e.path));
       const result = controller.open('a.md', { projectId: PID });
       await flush();
       kiosk.reply(done('a.md'));
-      await result;
+      expect(await result).to.deep.equal({ projectId: PID, path: 'a.md' });
+      expect(opened).to.deep.equal(['a.md']);
+      expect(controller.desiredFiles).to.deep.equal([{ projectId: PID, path: 'a.md' }]);
     });
 
     it("open: an error naming the file rejects REMOTE_ERROR with CoCalc's mesg verbatim and leaves desiredFiles", async () => {

@@ -1,6 +1,8 @@
 // The controller's pure building blocks: token bucket, probe schedule, bounded queue, redaction.
 import { expect } from '@open-wc/testing';
+import { KIOSK_ACTIONS } from '@cocalc-embed/protocol';
 import { redactSecrets } from './debug-log.js';
+import { ACTIONS } from './kiosk-actions.js';
 import { ProbeSchedule } from './probe-schedule.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestQueue } from './request-queue.js';
@@ -42,13 +44,16 @@ describe('RequestQueue', () => {
     expect(queue.push('a')).to.equal(true);
     expect(queue.push('b')).to.equal(true);
     expect(queue.push('c')).to.equal(false);
-    queue.pushFront(['x', 'y']);
-    expect(queue.size).to.equal(4);
+    queue.pushFront(['x', 'y']); // follow-ups do not count against the bound
+    expect(queue.push('c')).to.equal(false);
     expect(queue.remove('b')).to.equal(true);
     expect(queue.push('c')).to.equal(true);
     expect(queue.shift()).to.equal('x');
     expect(queue.drain()).to.deep.equal(['y', 'a', 'c']);
-    expect(queue.countedSize).to.equal(0);
+    // Drained, the bound is free again.
+    expect(queue.push('d')).to.equal(true);
+    expect(queue.push('e')).to.equal(true);
+    expect(queue.push('f')).to.equal(false);
   });
 });
 
@@ -58,5 +63,15 @@ describe('redactSecrets', () => {
     const text = redactSecrets(`http://k/app?auth_token=${token}&fullscreen=kiosk {"auth_token":"${token}"}`);
     expect(text).to.not.contain(token);
     expect(text).to.contain('fullscreen=kiosk');
+  });
+});
+
+describe('ACTIONS', () => {
+  it("describes exactly the protocol's KIOSK_ACTIONS, each with a request of its own name", () => {
+    expect(Object.keys(ACTIONS).sort()).to.deep.equal([...KIOSK_ACTIONS].sort());
+    for (const kind of KIOSK_ACTIONS) {
+      const call = { kind, projectId: '00000000-0000-4000-8000-000000000000', path: 'a.md' } as Parameters<(typeof ACTIONS)[typeof kind]['request']>[0];
+      expect(ACTIONS[kind].request(call).action).to.equal(kind);
+    }
   });
 });

@@ -10,16 +10,6 @@ export class RequestQueue<T> {
   /** @param capacity how many user calls may wait at once */
   constructor(readonly capacity: number) {}
 
-  /** Number of waiting items, counted or not. */
-  get size(): number {
-    return this.#items.length;
-  }
-
-  /** Number of waiting user calls (the ones the capacity applies to). */
-  get countedSize(): number {
-    return this.#counted.size;
-  }
-
   /** Appends a user call; `false` (nothing added) when `capacity` user calls already wait. */
   push(item: T): boolean {
     if (this.#counted.size >= this.capacity) return false;

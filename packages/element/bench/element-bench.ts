@@ -1,6 +1,6 @@
 // Benchmarks of @cocalc-embed/element, printed as JSON lines {"metric","value","unit"}:
 // - element.bundle.gzip_bytes: element + controller + protocol (src/index.ts), minified, gzipped,
-//   WITHOUT lit (goal ≤ 4096), plus what the minified bytes are made of (element.bundle.share.*);
+//   WITHOUT lit (goal ≤ 8192), plus what the minified bytes are made of (element.bundle.share.*);
 // - element.bundle_with_lit.gzip_bytes: the same with lit bundled;
 // - element.controls.gzip_bytes: the data-cocalc-* controls entry alone, without lit;
 // - element.time_to_ready.median_ms and its parts (token_ms, frame_load_ms, handshake_ms): from

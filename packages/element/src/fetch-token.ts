@@ -8,6 +8,7 @@ import {
   type TokenRequest,
   type TokenResponse,
 } from '@cocalc-embed/protocol';
+import { abortable } from './abortable.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
@@ -41,72 +42,76 @@ export interface FetchTokenOptions {
  * error page must not end up in the DOM.
  */
 export async function fetchToken(endpoint: string, request: TokenRequest, options: FetchTokenOptions): Promise<TokenAnswer> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, options.timeoutMs);
-  const onAbort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const body = request.project === undefined ? { path: request.path } : { path: request.path, project: request.project };
+  const [response, text] = await postEndpoint(endpoint, body, options);
+  if (!response.ok) throw httpError(response, text);
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new CocalcError('TOKEN_INVALID', `The token endpoint answered ${describeType(type)} instead of JSON.`, {
+      details: { status: response.status, contentType: type.slice(0, 100) },
+    });
+  }
+  if (text.length > MAX_BODY_CHARS) {
+    throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered an oversized body.', { details: { status: response.status } });
+  }
+  let data: unknown;
   try {
-    if (options.signal?.aborted) throw tokenRequestAborted();
-    let response: Response;
-    try {
-      response = await options.fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', [TOKEN_REQUEST_HEADER]: '1' },
-        body: JSON.stringify(request.project === undefined ? { path: request.path } : { path: request.path, project: request.project }),
-        credentials: 'same-origin',
-        cache: 'no-store',
-        signal: controller.signal,
-      });
-    } catch (cause) {
-      throw failure(cause);
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (cause) {
-      throw failure(cause);
-    }
-    if (!response.ok) throw httpError(response, text);
-    const type = response.headers.get('content-type') ?? '';
-    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-      throw new CocalcError('TOKEN_INVALID', `The token endpoint answered ${describeType(type)} instead of JSON.`, {
-        details: { status: response.status, contentType: type.slice(0, 100) },
-      });
-    }
-    if (text.length > MAX_BODY_CHARS) {
-      throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered an oversized body.', { details: { status: response.status } });
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (cause) {
-      throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered invalid JSON.', { cause, details: { status: response.status } });
-    }
-    if (response.status === 202) {
-      // The body is the contract (parsed strictly: no wait beyond 60 s); the Retry-After header may
-      // ask for longer than the body, never beyond the same bound.
-      const { retryAfter } = parseProvisioningResponse(data);
-      const header = parseRetryAfter(response.headers.get('retry-after')) ?? 0;
-      const retryAfterMs = Math.min(Math.max(retryAfter * 1000, header), MAX_PROVISIONING_RETRY_AFTER * 1000);
-      return { kind: 'provisioning', retryAfterMs };
-    }
-    return { kind: 'token', response: parseTokenResponse(data) };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new CocalcError('TOKEN_INVALID', 'The token endpoint answered invalid JSON.', { cause, details: { status: response.status } });
   }
+  if (response.status === 202) {
+    // The body is the contract (parsed strictly: no wait beyond 60 s); the Retry-After header may
+    // ask for longer than the body, never beyond the same bound.
+    const { retryAfter } = parseProvisioningResponse(data);
+    const header = parseRetryAfter(response.headers.get('retry-after')) ?? 0;
+    const retryAfterMs = Math.min(Math.max(retryAfter * 1000, header), MAX_PROVISIONING_RETRY_AFTER * 1000);
+    return { kind: 'provisioning', retryAfterMs };
+  }
+  return { kind: 'token', response: parseTokenResponse(data) };
+}
 
-  function failure(cause: unknown): CocalcError {
-    if (options.signal?.aborted) return tokenRequestAborted();
-    if (timedOut) {
-      return new CocalcError('TOKEN_TIMEOUT', `The token endpoint did not answer within ${options.timeoutMs} ms.`, { cause });
-    }
-    return new CocalcError('TOKEN_UNAVAILABLE', 'The token endpoint could not be reached.', { cause });
-  }
+/**
+ * `POST {endpoint}/revoke` with `{token}`: the backend makes a token it minted useless. Resolves
+ * with the HTTP status; rejects like {@link fetchToken} when the endpoint cannot be reached.
+ */
+export async function revokeToken(endpoint: string, token: string, options: FetchTokenOptions): Promise<number> {
+  const url = new URL(endpoint, location.href);
+  // `/revoke` is added to the path, also when the endpoint has a query.
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/revoke`;
+  const [response] = await postEndpoint(url.href, { token }, options);
+  return response.status;
+}
+
+/**
+ * One JSON `POST` to the token endpoint (or its `/revoke`), the way every request there is made:
+ * the CSRF header, same-origin credentials, no cache, a timeout (TOKEN_TIMEOUT) and the caller's
+ * signal (ABORTED); a request that cannot be sent or read is TOKEN_UNAVAILABLE.
+ */
+async function postEndpoint(url: string, body: object, options: FetchTokenOptions): Promise<[Response, string]> {
+  return abortable(
+    async (signal) => {
+      try {
+        const response = await options.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', [TOKEN_REQUEST_HEADER]: '1' },
+          body: JSON.stringify(body),
+          credentials: 'same-origin',
+          cache: 'no-store',
+          signal,
+        });
+        return [response, await response.text()];
+      } catch (cause) {
+        throw new CocalcError('TOKEN_UNAVAILABLE', 'The token endpoint could not be reached.', { cause });
+      }
+    },
+    {
+      signal: options.signal,
+      aborted: tokenRequestAborted,
+      timeoutMs: options.timeoutMs,
+      timedOut: () => new CocalcError('TOKEN_TIMEOUT', `The token endpoint did not answer within ${options.timeoutMs} ms.`),
+    },
+  );
 }
 
 /** The ABORTED error of a token request the caller gave up on. */

@@ -1,4 +1,5 @@
 import { CocalcError } from '@cocalc-embed/protocol';
+import { abortable } from './abortable.js';
 import { createKioskFrame, navigateFrame } from './kiosk-frame.js';
 
 /** Timing bounds of {@link impersonateSignIn}. */
@@ -28,28 +29,23 @@ export async function impersonateSignIn(container: Node, url: string, options: I
   frame.setAttribute('tabindex', '-1');
   frame.className = 'sign-in-frame';
   const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onLoad: (() => void) | undefined;
-  let onAbort: (() => void) | undefined;
   try {
     container.appendChild(frame);
-    await new Promise<void>((resolve, reject) => {
-      onLoad = resolve;
-      onAbort = () => reject(new CocalcError('ABORTED', 'Sign-in was cancelled.'));
-      if (options.signal.aborted) return onAbort();
-      options.signal.addEventListener('abort', onAbort, { once: true });
-      timer = setTimeout(
-        () => reject(new CocalcError('READY_TIMEOUT', `CoCalc's sign-in page did not load within ${loadTimeoutMs} ms.`)),
-        loadTimeoutMs,
-      );
-      // Listen only after the synchronous about:blank load of the freshly inserted frame.
-      frame.addEventListener('load', onLoad);
-      navigateFrame(frame, url);
-    });
+    await abortable(
+      (signal) =>
+        new Promise<void>((resolve) => {
+          // Listen only after the synchronous about:blank load of the freshly inserted frame.
+          frame.addEventListener('load', () => resolve(), { once: true, signal });
+          navigateFrame(frame, url);
+        }),
+      {
+        signal: options.signal,
+        aborted: () => new CocalcError('ABORTED', 'Sign-in was cancelled.'),
+        timeoutMs: loadTimeoutMs,
+        timedOut: () => new CocalcError('READY_TIMEOUT', `CoCalc's sign-in page did not load within ${loadTimeoutMs} ms.`),
+      },
+    );
   } finally {
-    clearTimeout(timer);
-    if (onLoad) frame.removeEventListener('load', onLoad);
-    if (onAbort) options.signal.removeEventListener('abort', onAbort);
     frame.remove();
   }
 }

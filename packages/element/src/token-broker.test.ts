@@ -245,4 +245,69 @@ describe('TokenBroker', () => {
       expect(calls).to.equal(1);
     });
   });
+
+  describe('the other token sources', () => {
+    it('revoke() POSTs {token} to {endpoint}/revoke the way every endpoint request is made, and says the HTTP status', async () => {
+      const seen: Array<{ url: string; init: RequestInit }> = [];
+      const broker = fastBroker({
+        fetch: async (input, init) => {
+          seen.push({ url: String(input), init: init! });
+          return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+        },
+      });
+      expect(await broker.revoke({ endpoint: '/api/cocalc/token?tenant=a' }, 'abcdefghijklmnopqrstuvwx')).to.equal(200);
+      expect(seen).to.have.length(1);
+      const url = new URL(seen[0]!.url);
+      expect(url.pathname).to.equal('/api/cocalc/token/revoke');
+      expect(url.search).to.equal('?tenant=a');
+      const init = seen[0]!.init;
+      expect(init.method).to.equal('POST');
+      expect(new Headers(init.headers).get('x-cocalc-embed')).to.equal('1');
+      expect(init.credentials).to.equal('same-origin');
+      expect(init.cache).to.equal('no-store');
+      expect(JSON.parse(String(init.body))).to.deep.equal({ token: 'abcdefghijklmnopqrstuvwx' });
+      // Revocation is not a token request.
+      expect(broker.requestCount).to.equal(0);
+    });
+
+    it('revoke() of an unreachable endpoint rejects TOKEN_UNAVAILABLE', async () => {
+      const broker = fastBroker({ fetch: () => Promise.reject(new TypeError('network down')) });
+      expect((await failure(broker.revoke({ endpoint: '/x' }, 'abcdefghijklmnopqrstuvwx'))).code).to.equal('TOKEN_UNAVAILABLE');
+    });
+
+    it("a provider gets the endpoint's timeout: one that never answers is TOKEN_TIMEOUT, and its signal aborts", async () => {
+      let signal: AbortSignal | undefined;
+      const broker = fastBroker({ timeoutMs: 50 });
+      const error = await failure(
+        broker.get({ endpoint: '', path: 'a.md', provider: (request) => ((signal = request.signal), new Promise(() => undefined)) }),
+      );
+      expect(error.code).to.equal('TOKEN_TIMEOUT');
+      expect(signal!.aborted).to.equal(true);
+      expect(broker.requestCount).to.equal(0);
+    });
+
+    it('a provider that ignores its signal cannot hold a caller who gave up: ABORTED at once', async () => {
+      const abort = new AbortController();
+      const pending = fastBroker().get({ endpoint: '', path: 'a.md', provider: () => new Promise(() => undefined) }, abort.signal);
+      abort.abort();
+      expect((await failure(pending)).code).to.equal('ABORTED');
+    });
+
+    it('a provider that throws something else is TOKEN_UNAVAILABLE, with the cause kept; a CocalcError it throws is kept', async () => {
+      const cause = new Error('rpc failed');
+      const wrapped = await failure(fastBroker().get({ endpoint: '', path: 'a.md', provider: () => Promise.reject(cause) }));
+      expect(wrapped.code).to.equal('TOKEN_UNAVAILABLE');
+      expect(wrapped.cause).to.equal(cause);
+      const own = new CocalcError('TOKEN_REJECTED', 'not enrolled');
+      expect(await failure(fastBroker().get({ endpoint: '', path: 'a.md', provider: () => Promise.reject(own) }))).to.equal(own);
+    });
+
+    it('TOKEN_INVALID is not retried: one request, and the error says it is not retryable', async () => {
+      const broker = fastBroker();
+      const error = await failure(broker.get({ endpoint: '/fake/token/200-html', path: 'a.md' }));
+      expect(error.code).to.equal('TOKEN_INVALID');
+      expect(error.retryable).to.equal(false);
+      expect(broker.requestCount).to.equal(1);
+    });
+  });
 });

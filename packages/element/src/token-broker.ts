@@ -1,5 +1,7 @@
-import { CocalcError, DEFAULT_TOKEN_ENDPOINT, type TokenResponse } from '@cocalc-embed/protocol';
-import { fetchToken, tokenRequestAborted } from './fetch-token.js';
+import { CocalcError, DEFAULT_TOKEN_ENDPOINT, parseTokenResponse, retryPolicy, type TokenResponse } from '@cocalc-embed/protocol';
+import { abortable } from './abortable.js';
+import { fetchToken, revokeToken, tokenRequestAborted } from './fetch-token.js';
+import type { TokenProvider } from './token-provider.js';
 
 /** A token as the element holds it: the validated answer plus when it stops being usable. */
 export interface TokenGrant {
@@ -20,6 +22,11 @@ export interface TokenBrokerRequest {
   readonly path: string;
   /** Optional project name. */
   readonly project?: string;
+  /**
+   * Mints the token instead of the endpoint (the element's `tokenProvider`). Its answer is
+   * validated like the endpoint's; it gets the endpoint's timeout, and is neither shared nor retried.
+   */
+  readonly provider?: TokenProvider | undefined;
 }
 
 /** Options of {@link TokenBroker}; every default is the production value. */
@@ -44,9 +51,6 @@ export interface TokenBrokerOptions {
   readonly provisioningTimeoutMs?: number;
 }
 
-/** Codes worth another attempt at the endpoint; TOKEN_INVALID is not: the same backend would answer the same. */
-const RETRY_CODES: ReadonlySet<string> = new Set(['TOKEN_UNAVAILABLE', 'TOKEN_TIMEOUT', 'RATE_LIMITED', 'UPSTREAM_ERROR']);
-
 interface Flight {
   readonly promise: Promise<TokenGrant>;
   readonly abort: AbortController;
@@ -54,7 +58,7 @@ interface Flight {
 }
 
 /**
- * Page-wide token broker: elements asking for the same endpoint + project + path at the same time
+ * Page-wide token source: the endpoint, a host's provider, and revocation. Elements asking for the same endpoint + project + path at the same time
  * share one request (single flight), failures are retried with exponential backoff and jitter
  * honouring `Retry-After`, HTTP 202 "provisioning" answers are asked again after their
  * `retryAfter` until `provisioningTimeoutMs`, and expiry is computed from the server's `expiresIn`. Tokens are not
@@ -99,6 +103,7 @@ export class TokenBroker {
    * caller has gone.
    */
   get(request: TokenBrokerRequest, signal?: AbortSignal): Promise<TokenGrant> {
+    if (request.provider) return this.#fromProvider(request, request.provider, signal);
     if (signal?.aborted) return Promise.reject(tokenRequestAborted());
     const key = JSON.stringify([request.endpoint || DEFAULT_TOKEN_ENDPOINT, request.project ?? null, request.path]);
     let flight = this.#flights.get(key);
@@ -115,32 +120,42 @@ export class TokenBroker {
     }
     const current = flight;
     current.waiters++;
-    return new Promise<TokenGrant>((resolve, reject) => {
-      const onAbort = (): void => {
-        settle();
-        reject(tokenRequestAborted());
-        if (--current.waiters === 0) {
-          current.abort.abort();
-          if (this.#flights.get(key) === current) this.#flights.delete(key);
-        }
-      };
-      const settle = (): void => signal?.removeEventListener('abort', onAbort);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      current.promise.then(
-        (grant) => {
-          if (signal?.aborted) return;
-          settle();
-          current.waiters--;
-          resolve(grant);
-        },
-        (error: unknown) => {
-          if (signal?.aborted) return;
-          settle();
-          current.waiters--;
-          reject(error);
-        },
-      );
+    return abortable(() => current.promise, { signal, aborted: tokenRequestAborted }).finally(() => {
+      // The shared request is cancelled only when its last waiter gave up.
+      if (--current.waiters === 0 && signal?.aborted) {
+        current.abort.abort();
+        if (this.#flights.get(key) === current) this.#flights.delete(key);
+      }
     });
+  }
+
+  /**
+   * Best effort: asks the endpoint to revoke a token it minted, once it has been redeemed, so the
+   * bearer secret is useless to anything that saw it. Resolves with the HTTP status.
+   */
+  revoke(request: Pick<TokenBrokerRequest, 'endpoint'>, token: string): Promise<number> {
+    return revokeToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, token, { timeoutMs: this.#options.timeoutMs, fetch: this.#fetch() });
+  }
+
+  async #fromProvider(request: TokenBrokerRequest, provider: TokenProvider, signal: AbortSignal | undefined): Promise<TokenGrant> {
+    const { timeoutMs } = this.#options;
+    try {
+      const answer = await abortable((local) => provider({ path: request.path, project: request.project, signal: local }), {
+        signal,
+        aborted: tokenRequestAborted,
+        timeoutMs,
+        timedOut: () => new CocalcError('TOKEN_TIMEOUT', `tokenProvider did not answer within ${timeoutMs} ms.`),
+      });
+      // Same validation as the endpoint: a bad token never reaches an iframe.
+      return this.grant(parseTokenResponse(answer));
+    } catch (error) {
+      if (CocalcError.is(error)) throw error;
+      throw new CocalcError('TOKEN_UNAVAILABLE', 'tokenProvider failed.', { cause: error });
+    }
+  }
+
+  #fetch(): typeof fetch {
+    return this.#options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
   async #run(request: TokenBrokerRequest, signal: AbortSignal): Promise<TokenGrant> {
@@ -149,8 +164,7 @@ export class TokenBroker {
     for (let attempt = 0; ; ) {
       try {
         this.#requests++;
-        const fetchImpl = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
-        const answer = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, request, { signal, timeoutMs, fetch: fetchImpl });
+        const answer = await fetchToken(request.endpoint || DEFAULT_TOKEN_ENDPOINT, request, { signal, timeoutMs, fetch: this.#fetch() });
         if (answer.kind === 'token') return this.grant(answer.response);
         // 202: the backend is still provisioning. That is progress, not a failure (no retry is
         // used up); wait as asked, abortably, within the overall deadline, then ask again.
@@ -165,7 +179,8 @@ export class TokenBroker {
         await sleep(Math.min(answer.retryAfterMs, remaining), signal);
       } catch (error) {
         attempt++;
-        const retryable = CocalcError.is(error) && RETRY_CODES.has(error.code);
+        // Only what the error table says the broker backs off from (the endpoint or network was away).
+        const retryable = CocalcError.is(error) && retryPolicy(error.code) === 'backoff';
         if (!retryable || attempt > maxRetries || signal.aborted) throw error;
         // Exponential backoff with up to +50 % jitter, so 20 elements that failed together do not
         // come back together; a server's Retry-After is a floor, never shortened.
@@ -177,17 +192,14 @@ export class TokenBroker {
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(tokenRequestAborted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortable(
+    (inner) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        inner.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      }),
+    { signal, aborted: tokenRequestAborted },
+  );
 }
 
 let pageBroker: TokenBroker | undefined;

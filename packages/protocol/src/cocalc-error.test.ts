@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CocalcError, CocalcErrorCode, isRetryable } from './cocalc-error.js';
+import { CocalcError, CocalcErrorCode, isRetryable, retryPolicy } from './cocalc-error.js';
 
 describe('CocalcError', () => {
   it('carries a stable code, whether a retry helps, a hint and frozen details', () => {
@@ -40,9 +40,28 @@ describe('CocalcError', () => {
     assert.equal(isRetryable('SESSION_BLOCKED'), false);
   });
 
+  it('one retry policy per code, and retryable says the same as the policy', () => {
+    for (const code of Object.values(CocalcErrorCode)) {
+      assert.ok(['never', 'caller', 'recover', 'backoff'].includes(retryPolicy(code)), code);
+      assert.equal(new CocalcError(code, 'x').retryable, retryPolicy(code) !== 'never', code);
+    }
+    // What the broker retries with backoff: the endpoint or the network was away.
+    const backoff = Object.values(CocalcErrorCode).filter((code) => retryPolicy(code) === 'backoff');
+    assert.deepEqual(backoff.sort(), ['RATE_LIMITED', 'TOKEN_TIMEOUT', 'TOKEN_UNAVAILABLE', 'UPSTREAM_ERROR']);
+    assert.equal(retryPolicy('PROVISIONING_TIMEOUT'), 'recover');
+  });
+
+  it('TOKEN_INVALID is not retryable: the same backend would answer the same again', () => {
+    assert.equal(retryPolicy('TOKEN_INVALID'), 'never');
+    assert.equal(new CocalcError('TOKEN_INVALID', 'HTML instead of JSON').retryable, false);
+  });
+
   it('every code has a row in docs/troubleshooting.md (codes are public API)', () => {
     const doc = readFileSync(new URL('../../../docs/troubleshooting.md', import.meta.url), 'utf8');
     const missing = Object.values(CocalcErrorCode).filter((code) => !doc.includes(`| \`${code}\` |`));
     assert.deepEqual(missing, []);
+    // …and its "retryable" column says what the policy table says.
+    const wrong = Object.values(CocalcErrorCode).filter((code) => !doc.includes(`| \`${code}\` | ${isRetryable(code) ? 'yes' : 'no'} |`));
+    assert.deepEqual(wrong, []);
   });
 });

@@ -54,38 +54,58 @@ export const CocalcErrorCode = {
 /** Union of every {@link CocalcErrorCode} value. */
 export type CocalcErrorCode = (typeof CocalcErrorCode)[keyof typeof CocalcErrorCode];
 
-/** A one-line hint for people, per code. */
-const HINTS: Readonly<Record<CocalcErrorCode, string>> = {
-  INVALID_ARGUMENT: 'Check the arguments or attributes named in the message.',
-  ABORTED: 'The caller cancelled the operation.',
-  DESTROYED: 'The embed was removed; create a new one.',
-  RELOADED: 'The CoCalc frame reloaded; the call can be made again once it is ready.',
-  NOT_READY: 'Wait for the kiosk to become ready, then try again.',
-  READY_TIMEOUT: 'CoCalc did not answer. Check that the host page origin is listed in CoCalc\'s iframe_comm_hosts, ' +
-    'that the page is served over https on the default port, and that the URL has fullscreen=kiosk.',
-  REQUEST_TIMEOUT: 'CoCalc did not reply in time; try again.',
-  OPEN_TIMEOUT: 'CoCalc accepted the file but did not finish opening it; is the project running?',
-  QUEUE_FULL: 'Too many calls are waiting for the kiosk; wait for ready before calling more.',
-  SUPERSEDED: 'A newer call replaced this one.',
-  REMOTE_ERROR: 'CoCalc reported an error; see the message.',
-  TOKEN_UNAVAILABLE: 'The token endpoint could not be reached; is the backend running?',
-  TOKEN_TIMEOUT: 'The token endpoint is slow to answer; try again.',
-  PROVISIONING_TIMEOUT: 'The backend is still setting up this CoCalc account and project; retry in a minute. ' +
-    'If it keeps happening, check the backend logs and how fast CoCalc starts projects.',
-  TOKEN_REJECTED: 'The backend refused to mint a token: is the user signed in to this site?',
-  TOKEN_INVALID: 'The token endpoint answered something that is not a token; check the backend.',
-  TOKEN_EXPIRED: 'The CoCalc session expired; retry to sign in again.',
-  RATE_LIMITED: 'Too many requests; wait a moment before retrying.',
-  UPSTREAM_ERROR: 'The backend could not reach CoCalc; try again shortly.',
-  SESSION_BLOCKED: 'CoCalc loaded but is not signed in, even with a fresh token. Usually the page and CoCalc are on ' +
-    'different sites, so the browser drops CoCalc\'s sign-in cookie: serve both from one domain. ' +
-    'Otherwise CoCalc refused the token (expired or revoked): check the backend.',
-};
+/**
+ * What may be done about a failure, per code:
+ * - `never`: the same operation fails the same way again (fix the call, the page or the backend);
+ * - `caller`: trying again may help, nothing retries on its own;
+ * - `recover`: like `caller`, and the element tries again by itself when the browser comes back
+ *   online or the tab becomes visible again (the cause is away, not wrong);
+ * - `backoff`: like `recover`, and the token broker already retried it with exponential backoff.
+ */
+export type RetryPolicy = 'never' | 'caller' | 'recover' | 'backoff';
 
-/** The codes for which retrying the same operation cannot help; every other code is retryable. */
-const NOT_RETRYABLE: ReadonlySet<string> = new Set([
-  'INVALID_ARGUMENT', 'ABORTED', 'DESTROYED', 'SUPERSEDED', 'REMOTE_ERROR', 'TOKEN_REJECTED', 'SESSION_BLOCKED',
-]);
+/**
+ * Every code once: its retry policy and a one-line hint for people. The one place that decides what
+ * is retried; `CocalcError.retryable`, the token broker and the element's recovery all read it.
+ */
+const CODES: Readonly<Record<CocalcErrorCode, readonly [RetryPolicy, string]>> = {
+  INVALID_ARGUMENT: ['never', 'Check the arguments or attributes named in the message.'],
+  ABORTED: ['never', 'The caller cancelled the operation.'],
+  DESTROYED: ['never', 'The embed was removed; create a new one.'],
+  RELOADED: ['caller', 'The CoCalc frame reloaded; the call can be made again once it is ready.'],
+  NOT_READY: ['caller', 'Wait for the kiosk to become ready, then try again.'],
+  READY_TIMEOUT: [
+    'caller',
+    'CoCalc did not answer. Check that the host page origin is listed in CoCalc\'s iframe_comm_hosts, ' +
+      'that the page is served over https on the default port, and that the URL has fullscreen=kiosk.',
+  ],
+  REQUEST_TIMEOUT: ['caller', 'CoCalc did not reply in time; try again.'],
+  OPEN_TIMEOUT: ['caller', 'CoCalc accepted the file but did not finish opening it; is the project running?'],
+  QUEUE_FULL: ['caller', 'Too many calls are waiting for the kiosk; wait for ready before calling more.'],
+  SUPERSEDED: ['never', 'A newer call replaced this one.'],
+  REMOTE_ERROR: ['never', 'CoCalc reported an error; see the message.'],
+  TOKEN_UNAVAILABLE: ['backoff', 'The token endpoint could not be reached; is the backend running?'],
+  TOKEN_TIMEOUT: ['backoff', 'The token endpoint is slow to answer; try again.'],
+  // The broker does not retry it (its own wait for provisioning ran out), but provisioning goes on
+  // in the background, so a later try finds it done.
+  PROVISIONING_TIMEOUT: [
+    'recover',
+    'The backend is still setting up this CoCalc account and project; retry in a minute. ' +
+      'If it keeps happening, check the backend logs and how fast CoCalc starts projects.',
+  ],
+  TOKEN_REJECTED: ['never', 'The backend refused to mint a token: is the user signed in to this site?'],
+  // The same backend answers the same thing again: not retried, not retryable.
+  TOKEN_INVALID: ['never', 'The token endpoint answered something that is not a token; check the backend.'],
+  TOKEN_EXPIRED: ['caller', 'The CoCalc session expired; retry to sign in again.'],
+  RATE_LIMITED: ['backoff', 'Too many requests; wait a moment before retrying.'],
+  UPSTREAM_ERROR: ['backoff', 'The backend could not reach CoCalc; try again shortly.'],
+  SESSION_BLOCKED: [
+    'never',
+    'CoCalc loaded but is not signed in, even with a fresh token. Usually the page and CoCalc are on ' +
+      'different sites, so the browser drops CoCalc\'s sign-in cookie: serve both from one domain. ' +
+      'Otherwise CoCalc refused the token (expired or revoked): check the backend.',
+  ],
+};
 
 /** Options for {@link CocalcError}. */
 export interface CocalcErrorOptions {
@@ -120,7 +140,7 @@ export class CocalcError extends Error {
     this.name = 'CocalcError';
     this.code = code;
     this.retryable = isRetryable(code);
-    this.hint = options.hint ?? HINTS[code];
+    this.hint = options.hint ?? CODES[code]?.[1] ?? '';
     this.retryAfterMs = options.retryAfterMs;
     this.details = Object.freeze({ ...(options.details ?? {}) });
   }
@@ -134,7 +154,12 @@ export class CocalcError extends Error {
   }
 }
 
-/** Whether retrying an operation that failed with `code` can help. */
+/** Whether retrying an operation that failed with `code` can help (its policy is not `never`). */
 export function isRetryable(code: CocalcErrorCode): boolean {
-  return !NOT_RETRYABLE.has(code);
+  return retryPolicy(code) !== 'never';
+}
+
+/** The {@link RetryPolicy} of `code`. */
+export function retryPolicy(code: CocalcErrorCode): RetryPolicy {
+  return CODES[code]?.[0] ?? 'caller';
 }

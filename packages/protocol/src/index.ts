@@ -1,10 +1,9 @@
 export { AUTH_TOKEN_PATTERN, isAuthToken, redactToken } from './auth-token.js';
-export { CocalcError, CocalcErrorCode, isRetryable } from './cocalc-error.js';
-export type { CocalcErrorOptions } from './cocalc-error.js';
+export { CocalcError, CocalcErrorCode, isRetryable, retryPolicy } from './cocalc-error.js';
+export type { CocalcErrorOptions, RetryPolicy } from './cocalc-error.js';
 export { isValidUuid } from './is-valid-uuid.js';
 export { KIOSK_ACTIONS } from './kiosk-request.js';
 export type { CloseAllRequest, KioskAction, KioskRequest, OpenRequest, StatusRequest } from './kiosk-request.js';
-export { CLOSEALL_DONE_MESG } from './kiosk-reply.js';
 export type {
   AckReply,
   CloseAllReply,
@@ -14,7 +13,7 @@ export type {
   OpenDoneReply,
   StatusReply,
 } from './kiosk-reply.js';
-export { appKioskUrl, cocalcOrigin, impersonateUrl, kioskUrl, normalizeCocalcUrl } from './kiosk-url.js';
+export { cocalcOrigin, impersonateUrl, kioskUrl, normalizeCocalcUrl } from './kiosk-url.js';
 export type { KioskUrlOptions } from './kiosk-url.js';
 export { isPlainObject, MESSAGE_LIMITS, withinMessageLimits } from './message-limits.js';
 export { parseKioskReply } from './parse-kiosk-reply.js';
@@ -28,6 +27,7 @@ export {
   parseProvisioningResponse,
   parseTokenResponse,
   PROJECT_NAME_PATTERN,
+  SIGN_IN_ERAS,
   TOKEN_REQUEST_HEADER,
 } from './token-response.js';
 export type { ApiErrorBody, ProvisioningResponse, SignInEra, TokenRequest, TokenResponse } from './token-response.js';

@@ -60,6 +60,3 @@ export interface ErrorReply {
 
 /** Every reply shape, as validated by {@link parseKioskReply}. */
 export type KioskReply = AckReply | OpenDoneReply | StatusReply | CloseAllReply | ErrorReply;
-
-/** The `mesg` CoCalc sends after `closeall` succeeds, verbatim. */
-export const CLOSEALL_DONE_MESG = 'all files are closed';

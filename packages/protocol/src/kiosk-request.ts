@@ -24,8 +24,12 @@ export interface CloseAllRequest {
 /** Every request CoCalc's bridge understands. There are exactly three. */
 export type KioskRequest = OpenRequest | StatusRequest | CloseAllRequest;
 
-/** The three action names, for exhaustive switches. */
-export const KIOSK_ACTIONS = ['open', 'status', 'closeall'] as const;
+/**
+ * The action names, for exhaustive switches. Every name is a request's action (checked here by the
+ * compiler); that every request's action is listed is checked by the controller's tests against its
+ * actions table, which the compiler keys by {@link KioskAction}.
+ */
+export const KIOSK_ACTIONS = ['open', 'status', 'closeall'] as const satisfies ReadonlyArray<KioskRequest['action']>;
 
 /** Union of the action names. */
 export type KioskAction = KioskRequest['action'];

@@ -55,11 +55,6 @@ export function kioskUrl(options: KioskUrlOptions): string {
   return `${base}/projects/${options.projectId.toLowerCase()}/files/${path}?${query}`;
 }
 
-/** `{base}/app?session=&fullscreen=kiosk`: an empty kiosk to drive purely over postMessage. */
-export function appKioskUrl(cocalcUrl: string): string {
-  return `${normalizeCocalcUrl(cocalcUrl)}/app?session=&fullscreen=kiosk`;
-}
-
 /**
  * `{base}/auth/impersonate?auth_token=…`: CoCalc ≥ 2024-10-19 redeems tokens only here. It sets the
  * sign-in cookies and redirects to `/app`, dropping path and kiosk flag, so it must be loaded in a

@@ -15,11 +15,16 @@ export const DEFAULT_TOKEN_ENDPOINT = '/api/cocalc/token';
 export const TOKEN_REQUEST_HEADER = 'x-cocalc-embed';
 
 /**
- * How the element signs the kiosk in, decided by the backend from the CoCalc it talks to:
+ * The ways the element can sign the kiosk in, decided by the backend from the CoCalc it talks to:
  * - `url`: CoCalc ≤ 2024-10-18 reads `?auth_token=` on the kiosk URL;
  * - `impersonate`: CoCalc ≥ 2024-10-19 redeems tokens only at `/auth/impersonate`.
+ * The one list of eras: the token response parser accepts exactly these, and the element's
+ * sign-in table must have an entry for each (its type is keyed by {@link SignInEra}).
  */
-export type SignInEra = 'url' | 'impersonate';
+export const SIGN_IN_ERAS = ['url', 'impersonate'] as const;
+
+/** One of {@link SIGN_IN_ERAS}. */
+export type SignInEra = (typeof SIGN_IN_ERAS)[number];
 
 /** Body of `POST /api/cocalc/token`. The CoCalc account always comes from the backend's own mapping. */
 export interface TokenRequest {
@@ -74,8 +79,8 @@ export function parseTokenResponse(data: unknown): TokenResponse {
   if (!isValidUuid(projectId)) throw bad('"projectId" is not a UUID');
   const pathProblem = projectPathProblem(path);
   if (pathProblem) throw bad(`"path" ${pathProblem}`);
-  if (signIn !== 'url' && signIn !== 'impersonate') throw bad('"signIn" is neither "url" nor "impersonate"');
-  return Object.freeze({ token, expiresAt, expiresIn, cocalcUrl: url, projectId, path: path as string, signIn });
+  if (!(SIGN_IN_ERAS as readonly unknown[]).includes(signIn)) throw bad(`"signIn" is none of ${SIGN_IN_ERAS.join(', ')}`);
+  return Object.freeze({ token, expiresAt, expiresIn, cocalcUrl: url, projectId, path: path as string, signIn: signIn as SignInEra });
 }
 
 /**

@@ -2,6 +2,7 @@ import { CocalcError } from '@cocalc-embed/protocol';
 import type { KioskStatus } from '@cocalc-embed/controller';
 import type { CocalcNotebookElement } from '../cocalc-notebook-element.js';
 import { CocalcControlResultEvent, CONTROL_ACTIONS, type ControlAction } from '../events/cocalc-control-result-event.js';
+import { asCocalcError } from '../as-cocalc-error.js';
 
 /** Selector of every host control. */
 const CONTROL_SELECTOR = '[data-cocalc-for][data-cocalc-action]';
@@ -9,6 +10,18 @@ const CONTROL_SELECTOR = '[data-cocalc-for][data-cocalc-action]';
 /** The element API a control needs; duck-typed so controls work with any registered tag or copy. */
 type ControlTarget = Pick<CocalcNotebookElement, 'state' | 'openFiles' | 'open' | 'close' | 'closeAll' | 'status' | 'reload'> &
   HTMLElement;
+
+/**
+ * What each control action does, once: keyed by {@link ControlAction}, so an action added to
+ * CONTROL_ACTIONS does not compile until it has an entry here. `status` also hands back its answer.
+ */
+const RUN: { readonly [A in ControlAction]: (target: ControlTarget, path: string) => Promise<KioskStatus | unknown> } = {
+  open: (target, path) => target.open(path),
+  close: (target, path) => target.close(path),
+  closeall: (target) => target.closeAll(),
+  status: (target) => target.status(),
+  reload: (target) => target.reload(),
+};
 
 /**
  * Makes `<button data-cocalc-for="nb" data-cocalc-action="open|close|closeall|status|reload"
@@ -66,14 +79,10 @@ export function startHostControls(doc: Document = document): () => void {
     let status: KioskStatus | undefined;
     let failure: CocalcError | undefined;
     try {
-      const path = button.dataset.cocalcPath ?? '';
-      if (action === 'open') await target.open(path);
-      else if (action === 'close') await target.close(path);
-      else if (action === 'closeall') await target.closeAll();
-      else if (action === 'status') status = await target.status();
-      else await target.reload();
+      const result = await RUN[action](target, button.dataset.cocalcPath ?? '');
+      if (action === 'status') status = result as KioskStatus;
     } catch (error) {
-      failure = CocalcError.is(error) ? error : new CocalcError('NOT_READY', String(error), { cause: error });
+      failure = asCocalcError(error);
     }
     syncFor(target);
     button.dispatchEvent(new CocalcControlResultEvent(action, status, failure));
