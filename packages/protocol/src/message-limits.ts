@@ -51,6 +51,6 @@ export function withinMessageLimits(data: unknown, limits: typeof MESSAGE_LIMITS
 /** True for `{}`-style objects (prototype `Object.prototype` or `null`), false for arrays and class instances. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }

@@ -81,7 +81,7 @@ function parseConnection(value: unknown): KioskConnection | undefined {
 function parseOpenFiles(value: unknown): Record<string, readonly string[]> | undefined {
   if (value === undefined) return fresh({});
   if (!isPlainObject(value)) return undefined;
-  const result: Record<string, readonly string[]> = Object.create(null);
+  const result = Object.create(null) as Record<string, readonly string[]>;
   for (const key of Object.keys(value)) {
     const paths = value[key];
     if (!isValidUuid(key) || !Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return undefined;

@@ -54,7 +54,7 @@ export function parseProjectLogMessage(data: unknown): ProjectLogEntry | undefin
       project_id: projectId,
       time,
       event: Object.freeze(
-        Object.assign(Object.create(null), {
+        Object.assign(Object.create(null) as object, {
           event: str(ownProperty(event, 'event')),
           action: str(ownProperty(event, 'action')),
           filename: str(ownProperty(event, 'filename')),
@@ -62,7 +62,7 @@ export function parseProjectLogMessage(data: unknown): ProjectLogEntry | undefin
         }),
       ),
     };
-    return Object.freeze(Object.assign(Object.create(null), entry));
+    return Object.freeze(Object.assign(Object.create(null) as object, entry));
   } catch {
     return undefined;
   }
