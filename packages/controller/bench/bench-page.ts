@@ -20,7 +20,8 @@ function rawStatus(iframe: HTMLIFrameElement, origin: string): Promise<number> {
     const start = performance.now();
     const onMessage = (event: MessageEvent) => {
       if (event.source !== iframe.contentWindow || event.origin !== origin) return;
-      if (!event.data || event.data.status !== 'done' || !('connection' in event.data)) return;
+      const data: unknown = event.data;
+      if (typeof data !== 'object' || data === null || !('status' in data) || data.status !== 'done' || !('connection' in data)) return;
       window.removeEventListener('message', onMessage);
       resolve(performance.now() - start);
     };
@@ -65,4 +66,7 @@ const bench = {
   },
 };
 
-(window as unknown as { bench: typeof bench }).bench = bench;
+/** The page's window as controller-bench.ts drives it. */
+export type BenchWindow = { bench: typeof bench };
+
+(window as unknown as BenchWindow).bench = bench;

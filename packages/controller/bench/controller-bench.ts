@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { startEmulator } from '@cocalc-embed/emulator';
+import type { BenchWindow } from './bench-page.js';
 
 const STATUS_CALLS = 300;
 const LOADS = 15;
@@ -78,7 +79,7 @@ try {
 
   // Round trips: controller vs bare postMessage, interleaved in rounds to share machine noise.
   const rtt = (await tab.evaluate(
-    ([origin, signIn, url, n]) => (window as unknown as { bench: { rtt: Function } }).bench.rtt(origin, signIn, url, n),
+    ([origin, signIn, url, n]) => (window as unknown as BenchWindow).bench.rtt(origin, signIn, url, n),
     [kioskOrigin, signInUrl, kioskUrl, STATUS_CALLS] as const,
   )) as { controller: number[]; raw: number[] };
   const controllerMedian = median(rtt.controller);
@@ -91,7 +92,7 @@ try {
   const gaps: number[] = [];
   for (let i = 0; i < LOADS; i++) {
     const readyAt = (await tab.evaluate(
-      ([origin, url]) => (window as unknown as { bench: { load: Function } }).bench.load(origin, url),
+      ([origin, url]) => (window as unknown as BenchWindow).bench.load(origin, url),
       [kioskOrigin, kioskUrl] as const,
     )) as number;
     const frame = tab.frames().find((f) => f.url().startsWith(emulator.url) && f !== tab.mainFrame());

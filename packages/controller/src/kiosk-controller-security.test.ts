@@ -60,7 +60,8 @@ describe('KioskController hostile cases', () => {
       attack: (messages: unknown[], times = 1) =>
         new Promise<void>((resolve) => {
           const onDone = (e: MessageEvent) => {
-            if (e.source === iframe.contentWindow && e.data?.__attackDone) {
+            const data: unknown = e.data;
+            if (e.source === iframe.contentWindow && typeof data === 'object' && data !== null && '__attackDone' in data && data.__attackDone) {
               window.removeEventListener('message', onDone);
               resolve();
             }

@@ -40,6 +40,7 @@ export type { CallOptions, DesiredFile, OpenOptions } from './call-options.js';
  * @fires {KioskErrorEvent} error - a failure not tied to a call
  * @fires {KioskStateChangeEvent} state-change - `state` changed
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface below only types EventTarget's inherited listener methods
 export class KioskController extends EventTarget {
   /**
    * Starts talking to the kiosk in `iframe`. Best called before the frame is navigated to the
@@ -237,6 +238,7 @@ export class KioskController extends EventTarget {
 
 // Typed event-listener overloads, declared (not overridden) so they cost no code in the bundle:
 // the inherited EventTarget methods run unchanged.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- as on the class: these members exist, inherited from EventTarget
 export interface KioskController {
   /** Typed `addEventListener` for the controller's events. */
   addEventListener<K extends keyof KioskControllerEventMap>(

@@ -108,10 +108,11 @@ export function fakeReceived(iframe: HTMLIFrameElement, origin: string): Promise
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('fake kiosk did not answer')), 3_000);
     const onMessage = (event: MessageEvent) => {
-      if (event.source !== iframe.contentWindow || !event.data || !('__fakeReceived' in event.data)) return;
+      const data: unknown = event.data;
+      if (event.source !== iframe.contentWindow || typeof data !== 'object' || data === null || !('__fakeReceived' in data)) return;
       clearTimeout(timer);
       window.removeEventListener('message', onMessage);
-      resolve(event.data.__fakeReceived as unknown[]);
+      resolve(data.__fakeReceived as unknown[]);
     };
     window.addEventListener('message', onMessage);
     iframe.contentWindow!.postMessage({ __fake: 'received' }, origin);
