@@ -10,7 +10,7 @@
 import { build, type Metafile } from 'esbuild';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/browsers.mjs';
 import { gzipSync } from 'node:zlib';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,15 +82,17 @@ async function timeToReady(): Promise<void> {
     } else if (url.pathname === '/api/cocalc/token') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        const headers: Record<string, string> = {};
-        for (const name of ['content-type', 'x-cocalc-embed', 'cookie', 'sec-fetch-site', 'origin']) {
-          const value = req.headers[name];
-          if (typeof value === 'string') headers[name] = value;
-        }
-        const upstream = await fetch(`${serverUrl}/api/cocalc/token`, { method: req.method, headers, body: Buffer.concat(chunks) });
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-        res.end(Buffer.from(await upstream.arrayBuffer()));
+      req.on('end', () => {
+        void (async () => {
+          const headers: Record<string, string> = {};
+          for (const name of ['content-type', 'x-cocalc-embed', 'cookie', 'sec-fetch-site', 'origin']) {
+            const value = req.headers[name];
+            if (typeof value === 'string') headers[name] = value;
+          }
+          const upstream = await fetch(`${serverUrl}/api/cocalc/token`, { method: req.method, headers, body: Buffer.concat(chunks) });
+          res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await upstream.arrayBuffer()));
+        })();
       });
     } else {
       res.writeHead(200, { 'content-type': 'text/html' }).end(

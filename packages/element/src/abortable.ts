@@ -25,6 +25,7 @@ export function abortable<T>(task: (signal: AbortSignal) => Promise<T>, options:
   return new Promise<T>((resolve, reject) => {
     const stop = (reason: unknown): void => {
       inner.abort();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the reason is the caller's own aborted()/timedOut() value, passed through as documented
       reject(reason);
     };
     if (signal?.aborted) return stop(options.aborted());

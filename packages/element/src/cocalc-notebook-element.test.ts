@@ -136,7 +136,7 @@ describe('<cocalc-notebook>', () => {
       const kioskOrigin = `http://127.0.0.1:${location.port}`;
       const report = new Promise<Record<string, unknown>>((resolve) => {
         const onMessage = (event: MessageEvent): void => {
-          if (event.origin !== kioskOrigin || event.data?.fakeKioskTest !== 'permissions') return;
+          if (event.origin !== kioskOrigin || (event.data as { fakeKioskTest?: unknown } | null)?.fakeKioskTest !== 'permissions') return;
           window.removeEventListener('message', onMessage);
           resolve(event.data as Record<string, unknown>);
         };
@@ -221,7 +221,7 @@ describe('<cocalc-notebook>', () => {
         window.addEventListener('message', on);
       });
       await notebook('/fake/token/ok', 'attack-top.ipynb');
-      const { data } = await message;
+      const data: unknown = (await message).data;
       expect((data as { result: string }).result).to.match(/^blocked/);
       await sleep(200);
       expect(location.href).to.equal(start);
@@ -284,7 +284,7 @@ describe('<cocalc-notebook>', () => {
         calls++;
         if (calls === 1) throw new CocalcError('TOKEN_UNAVAILABLE', 'offline');
         const res = await fetch('/fake/token/ok', { method: 'POST', headers: { 'content-type': 'application/json', 'x-cocalc-embed': '1' }, body: '{"path":"a.md"}' });
-        return res.json();
+        return res.json() as Promise<TokenResponse>;
       };
       await waitForState(el, 'error');
       expect(el.error!.code).to.equal('TOKEN_UNAVAILABLE');
@@ -334,7 +334,7 @@ describe('<cocalc-notebook>', () => {
   describe('a first visit the backend is still provisioning (HTTP 202)', () => {
     it('stays in the token state while it waits, then gets ready without an error', async () => {
       const el = fixtureSync<CocalcNotebookElement>(
-        html`<cocalc-notebook path="intro.ipynb" token-endpoint="/fake/token/provisioning?times=1&retryAfter=1" .tokenBroker=${fastBroker()}></cocalc-notebook>`,
+        html`<cocalc-notebook path="intro.ipynb" token-endpoint=${'/fake/token/provisioning?times=1&retryAfter=1'} .tokenBroker=${fastBroker()}></cocalc-notebook>`,
       );
       const seen = recordStates(el);
       const errors: string[] = [];

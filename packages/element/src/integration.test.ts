@@ -73,7 +73,7 @@ describe('<cocalc-notebook> with the emulator and the token server', function ()
     expect((await el.status()).openFiles[el.projectId!]).to.include('notes.md');
     expect(errors).to.deep.equal([]);
     // Signed in: the element had the backend revoke the token, so it is useless to anyone who saw it.
-    await until(async () => (await (await fetch('/__last-token-valid?pair=modern')).json()).valid === false);
+    await until(async () => ((await (await fetch('/__last-token-valid?pair=modern')).json()) as { valid: boolean }).valid === false);
     // The sign-in frame's navigations left with it; the kiosk's own pushState (CoCalc's
     // handle-target) may add one entry inside the kiosk, never one holding the token.
     expect(history.length - before).to.be.at.most(1);

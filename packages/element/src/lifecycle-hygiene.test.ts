@@ -11,12 +11,15 @@ import { sleep, waitForState } from './test-helpers.js';
 function instrument() {
   const listeners = new Map<string, number>();
   const live = new Set<unknown>();
+  // Kept unbound on purpose: they are put back as they were and only ever called with `.call`.
+  /* eslint-disable @typescript-eslint/unbound-method -- see above */
   const originals = {
     add: EventTarget.prototype.addEventListener,
     remove: EventTarget.prototype.removeEventListener,
     setTimeout: window.setTimeout,
     clearTimeout: window.clearTimeout,
   };
+  /* eslint-enable @typescript-eslint/unbound-method */
   const tracked = new WeakMap<object, Set<string>>();
   const key = (target: EventTarget, type: string): string =>
     `${target === window ? 'window' : target === document ? 'document' : 'other'}:${type}`;
@@ -29,9 +32,8 @@ function instrument() {
         seen.add(id + key(this, ''));
         tracked.set(listener as object, seen);
         listeners.set(key(this, type), (listeners.get(key(this, type)) ?? 0) + 1);
-        const target = this;
         signal?.addEventListener('abort', () => {
-          if (seen.delete(id + key(target, ''))) listeners.set(key(target, type), listeners.get(key(target, type))! - 1);
+          if (seen.delete(id + key(this, ''))) listeners.set(key(this, type), listeners.get(key(this, type))! - 1);
         });
       }
     }

@@ -251,7 +251,7 @@ describe('TokenBroker', () => {
       const seen: Array<{ url: string; init: RequestInit }> = [];
       const broker = fastBroker({
         fetch: async (input, init) => {
-          seen.push({ url: String(input), init: init! });
+          seen.push({ url: input instanceof Request ? input.url : String(input), init: init! });
           return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
         },
       });
@@ -265,7 +265,7 @@ describe('TokenBroker', () => {
       expect(new Headers(init.headers).get('x-cocalc-embed')).to.equal('1');
       expect(init.credentials).to.equal('same-origin');
       expect(init.cache).to.equal('no-store');
-      expect(JSON.parse(String(init.body))).to.deep.equal({ token: 'abcdefghijklmnopqrstuvwx' });
+      expect(JSON.parse(init.body as string)).to.deep.equal({ token: 'abcdefghijklmnopqrstuvwx' });
       // Revocation is not a token request.
       expect(broker.requestCount).to.equal(0);
     });

@@ -96,7 +96,7 @@ if (${signedIn}) window.addEventListener('message', (e) => {
       const expiresIn = Number(q.expiresIn ?? 600);
       tokens.set(token, Date.now() + expiresIn * 1000);
       let path = 'intro.ipynb';
-      try { path = JSON.parse(body).path; } catch {}
+      try { path = JSON.parse(body).path; } catch { /* not JSON: keep the default path */ }
       return {
         token,
         expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
@@ -127,7 +127,7 @@ if (${signedIn}) window.addEventListener('message', (e) => {
       case '502-html': return text(502, 'text/html', scripted);
       case '200-html': return text(200, 'text/html', scripted);
       case 'bad-json': return text(200, 'application/json', '{"token": "abc",');
-      case 'no-token': { const { token, ...rest } = ok(); return json(200, rest); }
+      case 'no-token': { const rest = ok(); delete rest.token; return json(200, rest); }
       case 'bad-token': return json(200, { ...ok(), token: 'abc&fullscreen=evil#x' });
       case 'bad-project': return json(200, { ...ok(), projectId: '../../admin' });
       case '429': return json(429, { error: { code: 'RATE_LIMITED', message: 'Slow down.' } }, { 'retry-after': String(q.retryAfter ?? 1) });

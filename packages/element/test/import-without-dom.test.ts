@@ -46,7 +46,7 @@ test('the lit-free bundle imports in Node without touching window', async () => 
   assert.ok(existsSync(`${out}/bundle.mjs`));
   try {
     // lit stays external: Node resolves it with its "node" export condition, as SSR would.
-    const bundle = await import(`${out}/bundle.mjs`);
+    const bundle = (await import(`${out}/bundle.mjs`)) as { CocalcNotebookElement?: unknown };
     assert.equal(typeof bundle.CocalcNotebookElement, 'function');
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -15,7 +15,7 @@ type ControlTarget = Pick<CocalcNotebookElement, 'state' | 'openFiles' | 'open' 
  * What each control action does, once: keyed by {@link ControlAction}, so an action added to
  * CONTROL_ACTIONS does not compile until it has an entry here. `status` also hands back its answer.
  */
-const RUN: { readonly [A in ControlAction]: (target: ControlTarget, path: string) => Promise<KioskStatus | unknown> } = {
+const RUN: { readonly [A in ControlAction]: (target: ControlTarget, path: string) => Promise<unknown> } = {
   open: (target, path) => target.open(path),
   close: (target, path) => target.close(path),
   closeall: (target) => target.closeAll(),

@@ -34,7 +34,7 @@ describe('React wrapper (@lit/react)', () => {
       ),
     );
     const el = container.querySelector('cocalc-notebook') as CocalcNotebookElement;
-    expect(el).to.exist;
+    expect(el).to.not.equal(null);
     expect(el.tokenBroker).to.equal(broker);
     expect(el.hasAttribute('tokenBroker')).to.equal(false);
     await waitForState(el, 'ready');
