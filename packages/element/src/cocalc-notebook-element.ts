@@ -26,6 +26,7 @@ import { CocalcFileOpenedEvent } from './events/cocalc-file-opened-event.js';
 import { CocalcFilesChangeEvent } from './events/cocalc-files-change-event.js';
 import { CocalcReadyEvent } from './events/cocalc-ready-event.js';
 import { CocalcStateChangeEvent } from './events/cocalc-state-change-event.js';
+import { CSP_BLOCKED_URLS, watchCspViolations } from './csp-violations.js';
 import { impersonateSignIn } from './impersonate-sign-in.js';
 import { createKioskFrame, navigateFrame } from './kiosk-frame.js';
 import { NotebookState, STATE_ANNOUNCEMENTS } from './notebook-state.js';
@@ -162,6 +163,8 @@ export class CocalcNotebookElement extends LitElement {
   #recovery: AbortController | undefined;
   #frame: HTMLIFrameElement | undefined;
   #observer: IntersectionObserver | undefined;
+  /** Ends the securitypolicyviolation listener of {@link watchCspViolations} (while connected). */
+  #stopCspWatch: (() => void) | undefined;
   #readyDeferred: Deferred<KioskController> = new Deferred<KioskController>(true);
   #pathOpen: AbortController | undefined;
   #pathOpened: Promise<{ projectId: string; path: string }> | undefined;
@@ -223,11 +226,16 @@ export class CocalcNotebookElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // What this page's CSP refuses of CoCalc, for diagnose(): not a class member, so not API.
+    if (!Object.hasOwn(this, CSP_BLOCKED_URLS)) Object.defineProperty(this, CSP_BLOCKED_URLS, { value: [] });
+    this.#stopCspWatch = watchCspViolations(this.ownerDocument, () => this.cocalcUrl, (this as unknown as Record<symbol, string[]>)[CSP_BLOCKED_URLS]!);
     this.#arm();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#stopCspWatch?.();
+    this.#stopCspWatch = undefined;
     this.#observer?.disconnect();
     this.#observer = undefined;
     this.#endSession(new CocalcError('DESTROYED', 'The <cocalc-notebook> element was removed from the page.'));
