@@ -23,6 +23,11 @@ export function holdLoad(doc: Document, basePath: string): LoadHold {
   img.hidden = true;
   img.alt = '';
   img.src = `${joinBasePath(basePath, '/static/app-assets.gif')}?hold=${id}`;
+  // Gone once it has arrived (its load event fires before the document's): the kiosk's DOM then
+  // holds only what CoCalc's would.
+  const remove = (): void => img.remove();
+  img.addEventListener('load', remove, { once: true });
+  img.addEventListener('error', remove, { once: true });
   (doc.body ?? doc.documentElement).appendChild(img);
   let released = false;
   return {
