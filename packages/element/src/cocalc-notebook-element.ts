@@ -48,6 +48,8 @@ export interface NotebookCallOptions {
 const LAZY_ROOT_MARGIN = '300px';
 /** A `tokenProvider` gets as long as the endpoint would (security-reference G2). */
 const PROVIDER_TIMEOUT_MS = 10_000;
+/** A path change that a kiosk reload interrupts is sent again this many times in all. */
+const PATH_OPEN_ATTEMPTS = 3;
 
 /**
  * Failures that can heal without anyone touching the page: the network or the backend was away, or
@@ -457,7 +459,9 @@ export class CocalcNotebookElement extends LitElement {
               if (index === 0 && live()) this.#renewals = 0;
             },
             (error: unknown) => {
-              if (!live() || CocalcError.is(error, 'DESTROYED')) return;
+              // RELOADED is no failure: the file stays in desiredFiles and the controller opens it
+              // again in the reloaded kiosk (a url-era CoCalc reloads once after signing in).
+              if (!live() || CocalcError.is(error, 'DESTROYED') || CocalcError.is(error, 'RELOADED')) return;
               const failure = asCocalcError(error);
               if (index === 0 && isSignedOutSign(failure)) this.#onSignInLost(failure);
               else this.#report(failure);
@@ -637,7 +641,15 @@ export class CocalcNotebookElement extends LitElement {
     const opened = (async () => {
       try {
         checkPathAttribute(path);
-        return await controller.open(path, { projectId: this.#projectIdOrThrow(), signal: pending.signal });
+        // A kiosk reload in mid-open (a url-era CoCalc reloads once after signing in) rejects
+        // RELOADED; the open waits for the reloaded kiosk and is sent again, a few times at most.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await controller.open(path, { projectId: this.#projectIdOrThrow(), signal: pending.signal });
+          } catch (error) {
+            if (!CocalcError.is(error, 'RELOADED') || attempt >= PATH_OPEN_ATTEMPTS) throw error;
+          }
+        }
       } catch (error) {
         // The controller reports our abort as ABORTED; say why it was aborted instead.
         if (pending.signal.aborted && CocalcError.is(pending.signal.reason)) throw pending.signal.reason;
