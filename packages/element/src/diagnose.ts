@@ -1,7 +1,7 @@
 import type { KioskStats } from '@cocalc-embed/controller';
 import type { CocalcError } from '@cocalc-embed/protocol';
 import type { CocalcNotebookElement } from './cocalc-notebook-element.js';
-import { cspViolationsFor } from './csp-violations.js';
+import { CSP_BLOCKED_URLS, cspViolationsFor } from './csp-violations.js';
 
 /**
  * Names the usual causes of a broken embed from what `el` and the page know: an http page or one
@@ -19,7 +19,7 @@ export async function diagnose(el: CocalcNotebookElement): Promise<Diagnosis[]> 
     state: el.state,
     error: el.error,
     stats: el.controller?.stats,
-    cspViolations: cocalcUrl ? await cspViolationsFor(cocalcUrl) : [],
+    cspViolations: cocalcUrl ? await cspViolationsFor(cocalcUrl, (el as unknown as Record<symbol, readonly string[] | undefined>)[CSP_BLOCKED_URLS]) : [],
   });
 }
 

@@ -36,7 +36,7 @@ describe('<cocalc-notebook> with the emulator and the token server', function ()
   });
   afterEach(async () => {
     await controls('classic', { upstream: 'ok', expireTokens: false, apiLatencyMs: 0 });
-    await controls('modern', { upstream: 'ok', expireTokens: false, apiLatencyMs: 0 });
+    await controls('modern', { upstream: 'ok', expireTokens: false, apiLatencyMs: 0, reloadMidRequest: false });
   });
 
   it('classic CoCalc (url era): zero-config element gets ready on the default endpoint and opens files', async () => {
@@ -77,6 +77,23 @@ describe('<cocalc-notebook> with the emulator and the token server', function ()
     // The sign-in frame's navigations left with it; the kiosk's own pushState (CoCalc's
     // handle-target) may add one entry inside the kiosk, never one holding the token.
     expect(history.length - before).to.be.at.most(1);
+  });
+
+  it('a kiosk reload in the middle of the first open is no error: the file opens in the reloaded kiosk', async () => {
+    // The kiosk acks the next open, then reloads without its done (as a url-era CoCalc can, when
+    // it reloads after signing in while the host's first open is in flight).
+    await controls('modern', { reloadMidRequest: true });
+    const el = await fixture<CocalcNotebookElement>(
+      html`<cocalc-notebook path="notes.md" token-endpoint="/api-modern/cocalc/token"></cocalc-notebook>`,
+    );
+    const seen = recordStates(el);
+    const errors: string[] = [];
+    el.addEventListener('cocalc-error', (e) => errors.push(e.error.code));
+    await until(() => seen.filter((s) => s === 'ready').length >= 2, 20_000);
+    expect(seen.slice(seen.indexOf('ready'))).to.include('connecting'); // the kiosk did reload
+    await until(() => el.openFiles.includes('notes.md'), 20_000);
+    expect(errors).to.deep.equal([]);
+    expect(el.state).to.equal('ready');
   });
 
   it('maps the backend failing upstream to UPSTREAM_ERROR and never creates a frame', async () => {

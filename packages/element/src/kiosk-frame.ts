@@ -71,6 +71,14 @@ export function createKioskFrame(title: string, origin?: string): HTMLIFrameElem
  * and, since it leaves the initial about:blank, the navigation replaces rather than adds a joint
  * session history entry (Back never re-opens the token URL).
  *
+ * WebKit is the exception, measured in WebKitGTK: there a link followed from the initial
+ * about:blank adds a history entry (Back would step the kiosk frame back, and in the url era
+ * forward again onto the token URL), while the frame's `location.replace` adds none and, there,
+ * sends no Referer either. So in WebKit (see {@link linkNavigationAddsHistory}) the frame is
+ * navigated with `location.replace`. (Chromium and Firefox send our page's Referer with
+ * `location.replace`; a `<meta http-equiv=refresh>` would avoid both but Firefox users can block
+ * refreshes.)
+ *
  * Residual exposure we cannot remove from the host side (documented in the README): the token URL
  * is the kiosk document's own address until CoCalc strips it (eras B/C do, with a pushState inside
  * the frame), it appears in the host's Resource Timing entry for the frame navigation, it can be
@@ -86,7 +94,7 @@ export function navigateFrame(frame: HTMLIFrameElement, url: string): void {
   } catch {
     doc = null; // not our about:blank any more
   }
-  if (doc?.documentElement) {
+  if (doc?.documentElement && !linkNavigationAddsHistory()) {
     const link = doc.createElement('a');
     link.href = url;
     link.rel = 'noreferrer';
@@ -99,4 +107,14 @@ export function navigateFrame(frame: HTMLIFrameElement, url: string): void {
   const win = frame.contentWindow;
   if (!win) throw new Error('navigateFrame: the iframe is not connected to a document');
   win.location.replace(url);
+}
+
+/**
+ * True in WebKit (Safari, every iOS browser, WebKitGTK/WPE), whose link navigations from a frame's
+ * initial about:blank add a session-history entry. `navigator.vendor` names the engine's vendor,
+ * not the browser: it is "Apple Computer, Inc." exactly in WebKit-based browsers (Chromium says
+ * "Google Inc.", Firefox "").
+ */
+export function linkNavigationAddsHistory(): boolean {
+  return typeof navigator !== 'undefined' && navigator.vendor === 'Apple Computer, Inc.';
 }

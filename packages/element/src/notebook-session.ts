@@ -13,11 +13,15 @@ import { NotebookState } from './notebook-state.js';
 import { SIGN_IN } from './sign-in-eras.js';
 import { getTokenBroker, type TokenBroker, type TokenGrant } from './token-broker.js';
 import type { TokenProvider } from './token-provider.js';
+import { CSP_BLOCKED_URLS, watchCspViolations } from './csp-violations.js';
 
 /** How far outside the viewport a `lazy` element starts loading. */
 const LAZY_ROOT_MARGIN = '300px';
 
 /** The element as its session sees it: its properties, and what the session may change on it. */
+/** A path change that a kiosk reload interrupts is sent again this many times in all. */
+const PATH_OPEN_ATTEMPTS = 3;
+
 export interface SessionHost extends ReactiveControllerHost, HTMLElement {
   readonly path: string;
   readonly project: string | undefined;
@@ -66,6 +70,8 @@ export class NotebookSession implements ReactiveController {
   #frame: HTMLIFrameElement | undefined;
   #observer: IntersectionObserver | undefined;
   #pathOpen: AbortController | undefined;
+  /** Ends the securitypolicyviolation listener of {@link watchCspViolations} (while connected). */
+  #stopCspWatch: (() => void) | undefined;
   #renewals = 0;
 
   constructor(host: SessionHost, view: SessionView) {
@@ -75,10 +81,17 @@ export class NotebookSession implements ReactiveController {
   }
 
   hostConnected(): void {
+    // What this page's CSP refuses of CoCalc, for diagnose(): kept on the element under a
+    // registered symbol, so it is not API and the separately bundled diagnose reads it.
+    const host = this.#host as unknown as Record<symbol, string[] | undefined>;
+    if (!Object.hasOwn(host, CSP_BLOCKED_URLS)) Object.defineProperty(host, CSP_BLOCKED_URLS, { value: [] });
+    this.#stopCspWatch = watchCspViolations(this.#host.ownerDocument, () => this.grant?.response.cocalcUrl, host[CSP_BLOCKED_URLS]!);
     this.arm();
   }
 
   hostDisconnected(): void {
+    this.#stopCspWatch?.();
+    this.#stopCspWatch = undefined;
     this.#unobserve();
     this.#end(new CocalcError('DESTROYED', 'The <cocalc-notebook> element was removed from the page.'));
     // Quietly back to idle: a removed element announces nothing; re-insertion starts over.
@@ -230,7 +243,9 @@ export class NotebookSession implements ReactiveController {
             if (index === 0 && live()) this.#renewals = 0;
           },
           (error: unknown) => {
-            if (!live() || CocalcError.is(error, 'DESTROYED')) return;
+            // RELOADED is no failure: the file stays in desiredFiles and the controller opens it
+            // again in the reloaded kiosk (a url-era CoCalc reloads once after signing in).
+            if (!live() || CocalcError.is(error, 'DESTROYED') || CocalcError.is(error, 'RELOADED')) return;
             const failure = asCocalcError(error);
             if (index === 0 && isSignedOutSign(failure)) this.#onSignInLost(failure);
             else this.report(failure);
@@ -384,7 +399,15 @@ export class NotebookSession implements ReactiveController {
     const opened = (async () => {
       try {
         assertProjectPath(path);
-        return await controller.open(path, { projectId: this.projectId(), signal: pending.signal });
+        // A kiosk reload in mid-open (a url-era CoCalc reloads once after signing in) rejects
+        // RELOADED; the open waits for the reloaded kiosk and is sent again, a few times at most.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await controller.open(path, { projectId: this.projectId(), signal: pending.signal });
+          } catch (error) {
+            if (!CocalcError.is(error, 'RELOADED') || attempt >= PATH_OPEN_ATTEMPTS) throw error;
+          }
+        }
       } catch (error) {
         // The controller reports our abort as ABORTED; say why it was aborted instead.
         if (pending.signal.aborted && CocalcError.is(pending.signal.reason)) throw pending.signal.reason;

@@ -16,7 +16,7 @@ export interface EmulatorContext {
   readonly kioskBundle: KioskBundle;
   /** Responses held open by `upstream: "slow"`; ended when the server closes. */
   readonly heldResponses: Set<ServerResponse>;
-  /** Kiosk page-load holds (`/static/app-assets.css?hold=<id>`) waiting for their release. */
+  /** Kiosk page-load holds (`/static/app-assets.gif?hold=<id>`) waiting for their release. */
   readonly loadHolds: Map<string, ServerResponse>;
   /** CoCalc's site URL (`dns` + base path), no trailing slash; known once listening. */
   siteUrl: string;

@@ -12,7 +12,7 @@
  * 2. `fullscreen=kiosk` ⇒ kiosk mode. The session is forced empty in kiosk mode, and the `session`
  *    param is removed from the address (`replaceState`).
  * 3. Kiosk mode: the postMessage bridge (`iframe-comm.ts`) listens at once, while this script runs
- *    and before the document's `load` (a held stylesheet keeps `load` pending the way CoCalc's many
+ *    and before the document's `load` (a held image keeps `load` pending the way CoCalc's many
  *    assets do, see `load-hold.ts`). Messages wait for the site customization (CoCalc's bridge
  *    awaits the customize store before checking any origin); the connection says `connecting`,
  *    without `status_time`, until after `load`. No ready message is ever posted.
