@@ -26,7 +26,7 @@ test.describe('modern CoCalc (sign-in through /auth/impersonate)', () => {
     await wd.url(`${HOST_ORIGIN}/`);
     await waitForState(wd, 'cocalc-notebook#nb', 'ready', 30_000);
     await waitForKioskHeading(wd, 'cocalc-notebook#nb', 'Introduction to data with Python');
-    // Era D: no frame keeps a token in its address.
+    // The `impersonate` era: no frame keeps a token in its address.
     const srcs = await wd.execute(() => [...document.querySelector('#nb')!.shadowRoot!.querySelectorAll('iframe')].map((f) => f.src).join(' '));
     expect(srcs).not.toContain('auth_token');
 

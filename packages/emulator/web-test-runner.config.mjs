@@ -3,12 +3,12 @@
 // The test page is served by WTR on http://localhost:8003. At config load this file starts four
 // emulators in-process (port 0 each), all with iframe_comm_hosts 'learn.example.test':
 //   - `dev`:       localhost, devHttpOrigins = ['http://localhost:8003'] — a different origin but the
-//                  same *site* as the test page, so era C's remember_me cookie is first-party;
+//                  same *site* as the test page, so the `url` era's remember_me cookie is first-party;
 //   - `crosssite`: 127.0.0.1, same options — a different site: what happens to the
 //                  `SameSite=None; Secure` cookie there differs per engine (kiosk-sign-in.test.ts);
 //   - `strict`:    127.0.0.1, CoCalc's origin rules exactly (no devHttpOrigins): this http page
 //                  gets no reply;
-//   - `modern`:    localhost, generation 'modern' (era D: `?auth_token=` is not read).
+//   - `modern`:    localhost, generation 'modern' (`impersonate` era: `?auth_token=` is not read).
 // A small middleware serves fixtures to the tests under /__fixture/<name>: the emulator URL,
 // seeded project ids, and fresh auth tokens minted through `admin` (never hard-coded); a
 // `kiosk-frame` server command (wtr-kiosk-frame.mjs) gives tests driver-side access to the
@@ -81,7 +81,7 @@ async function startSeeded(name, options) {
 }
 
 /**
- * The attributes the emulator gives era C's sign-in cookie (its /cookies route), read here because
+ * The attributes the emulator gives `url` era's sign-in cookie (its /cookies route), read here because
  * a page cannot see Set-Cookie: whether an engine keeps that cookie in a cross-site frame depends
  * on them (kiosk-sign-in.test.ts).
  */

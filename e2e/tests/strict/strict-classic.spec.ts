@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { COCALC_URL, HOST_ORIGIN, startStrictDeployment, type StrictDeployment } from '../../support/strict-deployment.js';
 
 // CoCalc up to 2024-10-18 under its strict rules: API v1 (the API guide), sign-in with
-// ?auth_token= on the kiosk URL (era C), HTTPS on 443, exact iframe_comm_hosts.
+// ?auth_token= on the kiosk URL (`url` era), HTTPS on 443, exact iframe_comm_hosts.
 let deployment: StrictDeployment;
 test.beforeAll(async () => {
   deployment = await startStrictDeployment('classic');

@@ -31,11 +31,11 @@ test('under CoCalc\'s strict rules the element signs in through /auth/impersonat
   expect(rememberMe?.sameSite).toBe('Strict');
   expect(rememberMe?.httpOnly).toBe(true);
 
-  // Era D: the kiosk URL carries no token, and no frame keeps the impersonate URL.
+  // The `impersonate` era: the kiosk URL carries no token, and no frame keeps the impersonate URL.
   const frames = await nb.evaluate((el) => [...el.shadowRoot!.querySelectorAll('iframe')].map((f) => f.src + (f.getAttribute('src') ?? '')));
   expect(frames.join(' ')).not.toContain('auth_token');
 
-  // Signed in, the element had the backend revoke the token (C8): whoever saw its URL gets nothing.
+  // Signed in, the element had the backend revoke the token (docs/threat-model.md#token-in-the-url): whoever saw its URL gets nothing.
   expect((await revoke).status()).toBe(200);
   const other = await context.browser()!.newContext({ ignoreHTTPSErrors: true });
   const stranger = await other.newPage();

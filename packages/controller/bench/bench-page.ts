@@ -34,7 +34,7 @@ const bench = {
   /** Signs in (the kiosk reloads once), then measures n controller and n raw status round trips, interleaved. */
   async rtt(origin: string, signInUrl: string, url: string, n: number) {
     const first = mount(origin, signInUrl);
-    // Era C sign-in reloads the kiosk; wait until a connection is ready and connected.
+    // The `url`-era sign-in reloads the kiosk; wait until a connection is ready and connected.
     for (;;) {
       await first.controller.ready.catch(() => undefined);
       const s = await first.controller.status().catch(() => undefined);

@@ -15,7 +15,7 @@ const MAX_TEXT = 500;
 
 /**
  * Replaces anything that looks like an auth token. The kiosk `src` may carry `auth_token=…`
- * (sign-in era C, cocalc-reference.md §2.3) and must never reach a log (goal G10).
+ * (the `url` sign-in era, docs/cocalc-protocol.md#url-sign-in) and must never reach a log (docs/threat-model.md#goal-leak-budget).
  */
 export function redactSecrets(text: string): string {
   return text

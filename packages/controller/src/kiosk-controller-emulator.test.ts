@@ -17,7 +17,7 @@ describe('KioskController against the emulator kiosk', () => {
     await emulatorControls('reset');
   });
 
-  /** Kiosk iframe on a file URL, signed in with a fresh token (era C: the kiosk reloads after sign-in). */
+  /** Kiosk iframe on a file URL, signed in with a fresh token (`url` era: the kiosk reloads after sign-in). */
   function kiosk(path = fx.emulator.files[0]!, options: Partial<Parameters<typeof KioskController.connect>[1]> = {}) {
     const iframe = mountFrame(kioskUrl({ cocalcUrl: fx.emulator.url, projectId: fx.emulator.projectId, path, authToken: fx.emulator.token }));
     const controller = KioskController.connect(iframe, { origin: fx.emulator.origin, debug: true, ...options });
@@ -86,7 +86,8 @@ describe('KioskController against the emulator kiosk', () => {
     expect((await controller.status()).openFiles).to.deep.equal({});
   });
 
-  it('reload mid-request: the open rejects RELOADED, the kiosk is ready again and the file is re-opened (B3)', async () => {
+  // Threat model: docs/threat-model.md#kiosk-lifecycle
+  it('reload mid-request: the open rejects RELOADED, the kiosk is ready again and the file is re-opened', async () => {
     await emulatorControls({ reloadMidRequest: true });
     const { controller } = kiosk();
     await settled(controller);
@@ -103,7 +104,8 @@ describe('KioskController against the emulator kiosk', () => {
     expect((await controller.status()).openFiles[fx.emulator.projectId]).to.include(path);
   });
 
-  it('a kiosk that never installs its listener: READY_TIMEOUT, and queued calls reject with it (B1, B6)', async () => {
+  // Threat model: docs/threat-model.md#kiosk-lifecycle
+  it('a kiosk that never installs its listener: READY_TIMEOUT, and queued calls reject with it', async () => {
     await emulatorControls({ neverReady: true });
     const { controller } = kiosk(undefined, { readyTimeout: 1_500 });
     const queued = controller.open(fx.emulator.files[0]!, { projectId: fx.emulator.projectId });
@@ -122,7 +124,8 @@ describe('KioskController against the emulator kiosk', () => {
     expect(status.openFiles[fx.emulator.projectId]).to.include(path);
   });
 
-  it('two kiosks on the same origin never cross-resolve (A2)', async () => {
+  // Threat model: docs/threat-model.md#forged-messages
+  it('two kiosks on the same origin never cross-resolve', async () => {
     const one = kiosk(fx.emulator.files[0]);
     const two = kiosk(fx.emulator.files[1]);
     await Promise.all([settled(one.controller), settled(two.controller)]);

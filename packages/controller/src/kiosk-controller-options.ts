@@ -12,9 +12,9 @@ export interface KioskControllerOptions {
   readyTimeout?: number;
   /** ms for `status`/`closeall` replies, default 5_000. */
   requestTimeout?: number;
-  /** ms until `open`'s ack, default 5_000 (goal G2). */
+  /** ms until `open`'s ack, default 5_000 (docs/threat-model.md#goal-timeouts). */
   openAckTimeout?: number;
-  /** ms until `open`'s done/error, counted from sending, default 90_000 (goal G2). */
+  /** ms until `open`'s done/error, counted from sending, default 90_000 (docs/threat-model.md#goal-timeouts). */
   openTimeout?: number;
   /** Calls that may wait (before ready / behind the one in flight), default 10. */
   maxQueue?: number;
@@ -22,7 +22,7 @@ export interface KioskControllerOptions {
   probe?: ProbeOptions;
   /** Keep a bounded debug log (tokens redacted). */
   debug?: boolean;
-  /** Inbound messages per second per source before dropping, default 50 (goal G3). */
+  /** Inbound messages per second per source before dropping, default 50 (docs/threat-model.md#goal-message-caps). */
   rateLimit?: number;
   /** Burst size of the rate limit, default 100. */
   rateBurst?: number;
@@ -44,7 +44,7 @@ export interface ResolvedKioskControllerOptions {
 
 /**
  * `new URL(origin).origin` for http(s) origins; throws INVALID_ARGUMENT otherwise. `"null"` (an
- * opaque origin) is refused: it would match every sandboxed frame (security-reference.md T3).
+ * opaque origin) is refused: it would match every sandboxed frame (docs/threat-model.md#opaque-origins).
  */
 export function normalizeOrigin(origin: unknown): string {
   if (typeof origin !== 'string' || origin.trim() === '' || origin.trim() === 'null') {

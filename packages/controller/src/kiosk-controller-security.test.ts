@@ -1,4 +1,4 @@
-// Hostile cases (security-reference.md §2 A1–A12, B3/B6) with real cross-origin frames: the fake
+// Hostile cases (docs/threat-model.md#channel-cases, #lifecycle-cases) with real cross-origin frames: the fake
 // kiosk test double on http://127.0.0.1:<p>, an attacker page on another port, a sandboxed frame.
 import { expect } from '@open-wc/testing';
 import { KioskController } from './index.js';
@@ -94,7 +94,8 @@ describe('KioskController hostile cases', () => {
     expect(performance.now() - start).to.be.greaterThan(350);
   });
 
-  it('A1: a perfectly shaped reply from a foreign-origin frame is ignored and counted', async () => {
+  // Threat model: docs/threat-model.md#forged-messages
+  it('a perfectly shaped reply from a foreign-origin frame is ignored and counted', async () => {
     const { iframe, controller } = await fakeKiosk('?open=silent');
     const evil = await attacker();
     const promise = controller.open('a.md', { projectId: PID, ackTimeout: 400 });
@@ -112,7 +113,8 @@ describe('KioskController hostile cases', () => {
     expect((await fakeReceived(iframe, fx.fakeOrigin)).filter((m) => (m as { action?: string }).action === 'open')).to.have.length(1);
   });
 
-  it('A2: the right origin but another window (a second fake kiosk) is rejected by source', async () => {
+  // Threat model: docs/threat-model.md#forged-messages
+  it('the right origin but another window (a second fake kiosk) is rejected by source', async () => {
     const { controller } = await silentStatusKiosk();
     const other = mountFrame(fx.fakeUrl);
     await nextLoad(other);
@@ -125,7 +127,8 @@ describe('KioskController hostile cases', () => {
     expect((pending.error as { code?: string })?.code).to.equal('REQUEST_TIMEOUT');
   });
 
-  it('A3: lookalike origins are rejected (other port, other host name, suffix/prefix tricks, other scheme)', async () => {
+  // Threat model: docs/threat-model.md#lookalike-origins
+  it('lookalike origins are rejected (other port, other host name, suffix/prefix tricks, other scheme)', async () => {
     const { iframe, controller } = await silentStatusKiosk();
     const pending = track(controller.status({ timeout: 500 }));
     await flush();
@@ -152,7 +155,8 @@ describe('KioskController hostile cases', () => {
     expect(pending.settled).to.equal(false);
   });
 
-  it('A4: the opaque "null" origin (sandboxed frame) is rejected, even with the right source', async () => {
+  // Threat model: docs/threat-model.md#opaque-origins
+  it('the opaque "null" origin (sandboxed frame) is rejected, even with the right source', async () => {
     const { iframe, controller } = await silentStatusKiosk();
     const pending = track(controller.status({ timeout: 500 }));
     await flush();
@@ -164,7 +168,8 @@ describe('KioskController hostile cases', () => {
     expect(pending.settled).to.equal(false);
   });
 
-  it('A5–A7: wrong shapes, huge payloads and prototype pollution are dropped without throwing', async () => {
+  // Threat model: docs/threat-model.md#hostile-payloads
+  it('wrong shapes, huge payloads and prototype pollution are dropped without throwing', async () => {
     const kiosk = new SyntheticKiosk('http://kiosk.example.test');
     const controller = KioskController.connect(kiosk.iframe, { origin: kiosk.origin, rateLimit: 1e6, rateBurst: 1e6 });
     controllers.push(controller);
@@ -204,7 +209,8 @@ describe('KioskController hostile cases', () => {
     expect(pending.settled && !pending.error).to.equal(true);
   });
 
-  it('A8: a doubled done and a doubled ack from the kiosk do not disturb the next call', async () => {
+  // Threat model: docs/threat-model.md#stale-replies
+  it('a doubled done and a doubled ack from the kiosk do not disturb the next call', async () => {
     const { controller } = await fakeKiosk('?open=done-twice');
     await controller.open('a.md', { projectId: PID });
     const status = await controller.status();
@@ -212,7 +218,8 @@ describe('KioskController hostile cases', () => {
     await waitFor(() => controller.stats.unmatched > 0, 1_000, 'the duplicate to be counted');
   });
 
-  it('A9: done without ack resolves; validation errors without action reject the open', async () => {
+  // Threat model: docs/threat-model.md#stale-replies
+  it('done without ack resolves; validation errors without action reject the open', async () => {
     const { iframe, controller } = await fakeKiosk('?open=done-no-ack');
     await controller.open('a.md', { projectId: PID });
     await fakeControlSync(iframe, fx.fakeOrigin, { __fake: 'config', config: { open: 'validation-error' } });
@@ -220,7 +227,8 @@ describe('KioskController hostile cases', () => {
     expect(error.details.mesg).to.equal(`problem opening project ${PID}`);
   });
 
-  it('B2: ack without done ⇒ OPEN_TIMEOUT, then a later open works', async () => {
+  // Threat model: docs/threat-model.md#kiosk-lifecycle
+  it('ack without done ⇒ OPEN_TIMEOUT, then a later open works', async () => {
     const { iframe, controller } = await fakeKiosk('?open=ack-only');
     await rejectsWith(controller.open('a.md', { projectId: PID, timeout: 300 }), 'OPEN_TIMEOUT');
     await fakeControlSync(iframe, fx.fakeOrigin, { __fake: 'config', config: { open: 'normal' } });
@@ -228,7 +236,8 @@ describe('KioskController hostile cases', () => {
     expect(controller.desiredFiles.map((f) => f.path)).to.deep.equal(['b.md']);
   });
 
-  it('B3 + A10: reload mid-request ⇒ RELOADED, re-ready, re-open; a stale done after the reload resolves nothing else', async () => {
+  // Threat model: docs/threat-model.md#kiosk-lifecycle, #stale-replies
+  it('reload mid-request ⇒ RELOADED, re-ready, re-open; a stale done after the reload resolves nothing else', async () => {
     const { iframe, controller } = await fakeKiosk('');
     await fakeControlSync(iframe, fx.fakeOrigin, { __fake: 'config', config: { open: 'silent' } });
     const states: string[] = [];
@@ -253,7 +262,8 @@ describe('KioskController hostile cases', () => {
     expect(next.settled).to.equal(false);
   });
 
-  it('A11: a flood of foreign and junk messages does not starve the real reply', async () => {
+  // Threat model: docs/threat-model.md#message-floods
+  it('a flood of foreign and junk messages does not starve the real reply', async () => {
     const { iframe, controller } = await silentStatusKiosk();
     const evil = await attacker();
     const pending = controller.status({ timeout: 10_000 });
@@ -267,7 +277,8 @@ describe('KioskController hostile cases', () => {
     expect(controller.stats.rejectedRate).to.be.greaterThan(9_000);
   });
 
-  it('A12: every outbound message names the exact kiosk origin; after navigation elsewhere calls time out', async () => {
+  // Threat model: docs/threat-model.md#wrong-target-window
+  it('every outbound message names the exact kiosk origin; after navigation elsewhere calls time out', async () => {
     const kiosk = new SyntheticKiosk(fx.fakeOrigin);
     kiosk.autoStatus = true;
     const controller = KioskController.connect(kiosk.iframe, { origin: fx.fakeOrigin });

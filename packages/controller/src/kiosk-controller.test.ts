@@ -253,7 +253,8 @@ describe('KioskController (synthetic kiosk)', () => {
       expect((await rejectsWith(second, 'REMOTE_ERROR')).details.mesg).to.equal('Error: boom');
     });
 
-    it('duplicate, out-of-order and unsolicited replies never resolve another call (A8, A9)', async () => {
+    // Threat model: docs/threat-model.md#stale-replies
+    it('duplicate, out-of-order and unsolicited replies never resolve another call', async () => {
       const { kiosk, controller } = keep(await readyPair());
       kiosk.reply(done('a.md')); // unsolicited, nothing in flight
       kiosk.reply(statusReply());
@@ -313,7 +314,8 @@ describe('KioskController (synthetic kiosk)', () => {
       await rejectsWith(controller.open('a.md', { projectId: PID, ackTimeout: 50 }), 'REQUEST_TIMEOUT');
     });
 
-    it('open with ack but no done rejects OPEN_TIMEOUT, then a later open works (B2)', async () => {
+    // Threat model: docs/threat-model.md#kiosk-lifecycle
+    it('open with ack but no done rejects OPEN_TIMEOUT, then a later open works', async () => {
       const { kiosk, controller } = keep(await readyPair());
       const first = controller.open('a.md', { projectId: PID, timeout: 80 });
       await flush();

@@ -4,13 +4,13 @@ export interface KioskStats {
   readonly accepted: number;
   /** Messages whose `event.origin` was not the kiosk origin (checked first, O(1)). */
   readonly rejectedOrigin: number;
-  /** Messages from the right origin but another window than our iframe (A2). */
+  /** Messages from the right origin but another window than our iframe (docs/threat-model.md#forged-messages). */
   readonly rejectedSource: number;
-  /** Messages from our kiosk that are no valid reply or project-log entry (A5–A7). */
+  /** Messages from our kiosk that are no valid reply or project-log entry (docs/threat-model.md#hostile-payloads). */
   readonly rejectedShape: number;
-  /** Messages dropped by the per-source rate limit (A11). Replies to the call in flight are never dropped. */
+  /** Messages dropped by the per-source rate limit (docs/threat-model.md#message-floods). Replies to the call in flight are never dropped. */
   readonly rejectedRate: number;
-  /** Valid replies that matched nothing: duplicates, stale, unsolicited (A8–A10). Included in `accepted`. */
+  /** Valid replies that matched nothing: duplicates, stale, unsolicited (docs/threat-model.md#stale-replies). Included in `accepted`. */
   readonly unmatched: number;
 }
 

@@ -8,7 +8,7 @@ export interface ProbeOptions {
   factor?: number;
   /**
    * Interval of the burst phase that follows every iframe load, ms. Default 10. CoCalc never
-   * says when its listener is live (cocalc-reference.md §1.1, §1.5); it usually goes live within
+   * says when its listener is live (docs/cocalc-protocol.md#kiosk-readiness); it usually goes live within
    * the first second, so probing often then is what makes `ready` follow the listener within a
    * few ms. Set to 0 to disable the burst.
    */

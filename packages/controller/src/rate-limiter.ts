@@ -1,6 +1,6 @@
 /**
  * An O(1) token bucket. The controller keeps one per accepted message source so that a kiosk
- * (or a script running inside it, security-reference.md T5/F8) flooding the host window cannot
+ * (or a script running inside it, docs/threat-model.md#hostile-payloads, #reflected-token) flooding the host window cannot
  * make us spend unbounded time parsing messages (WHATWG HTML §9.3.2.1 suggests rate limits).
  * Refill is computed lazily from the elapsed time, so there is no timer to clean up.
  */
@@ -13,7 +13,7 @@ export class RateLimiter {
   #last: number;
 
   /**
-   * @param ratePerSecond sustained rate, default 50 messages/s (goal G3)
+   * @param ratePerSecond sustained rate, default 50 messages/s (docs/threat-model.md#goal-message-caps)
    * @param burst bucket size, default 100
    * @param now clock in ms; injectable for tests
    */

@@ -108,7 +108,8 @@ describe('<cocalc-notebook>', () => {
     });
   });
 
-  describe('kiosk frame (security-reference B7, C6, C7, T8, T10)', () => {
+  // Threat model: docs/threat-model.md#framing, #url-injection, #token-in-the-url
+  describe('kiosk frame', () => {
     it('has the minimal sandbox and allow lists, no-referrer, a title from the file name, and no src attribute', async () => {
       const el = await readyNotebook('/fake/token/ok', 'course/week 1.ipynb');
       const [frame] = frames(el);
@@ -228,7 +229,8 @@ describe('<cocalc-notebook>', () => {
     });
   });
 
-  describe('token failures reach the page as typed errors (C1–C4)', () => {
+  // Threat model: docs/threat-model.md#token-endpoint-failures
+  describe('token failures reach the page as typed errors', () => {
     for (const [mode, code] of [
       ['500-html', 'UPSTREAM_ERROR'],
       ['502-html', 'UPSTREAM_ERROR'],
@@ -657,7 +659,8 @@ describe('<cocalc-notebook>', () => {
     });
   });
 
-  describe('hostile messages (A1, A2, A5)', () => {
+  // Threat model: docs/threat-model.md#forged-messages, #hostile-payloads
+  describe('hostile messages', () => {
     it('ignores forged replies from other windows and junk from the kiosk origin', async () => {
       const el = await readyNotebook();
       await waitFor(() => el.openFiles.includes('intro.ipynb'));

@@ -52,7 +52,7 @@ export interface DiagnoseInput {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /**
- * The usual causes of a broken embed, named (design.md "diagnostics that explain"). Pure: the
+ * The usual causes of a broken embed, named, so that a failure explains itself. Pure: the
  * element passes what it knows. The site comparison uses the last two labels of the host name;
  * it can be wrong for suffixes such as `co.uk`, and says "probably" for that reason.
  */

@@ -11,7 +11,7 @@ export interface ImpersonateOptions {
 }
 
 /**
- * Era D sign-in (CoCalc ≥ 2024-10-19): loads `{base}/auth/impersonate?auth_token=…` in a hidden,
+ * The `impersonate`-era sign-in (CoCalc ≥ 2024-10-19): loads `{base}/auth/impersonate?auth_token=…` in a hidden,
  * throw-away iframe inside `container`, waits for its load, then removes it. The cookies it set
  * sign the kiosk frame in; the token never touches the kiosk frame or any `src` attribute.
  *

@@ -53,7 +53,7 @@ describe('<cocalc-notebook> with the emulator and the token server', function ()
     expect(frames(el)[0]!.hasAttribute('src')).to.equal(false);
     expect(el.shadowRoot!.innerHTML + el.outerHTML).not.to.contain('auth_token');
     // The element adds no history entry (see the fake-kiosk test); CoCalc's own pushStates inside
-    // the kiosk (eras B/C strip auth_token, handle-target rewrites the URL) add at most two. This
+    // the kiosk (the `url` era strips auth_token since 2020, handle-target rewrites the URL) add at most two. This
     // is the documented url-era residue: Back can return the kiosk to its token URL.
     expect(history.length - before).to.be.at.most(2);
   });

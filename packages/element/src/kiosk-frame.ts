@@ -4,7 +4,7 @@ import { CocalcError } from '@cocalc-embed/protocol';
  * The kiosk iframe's `sandbox` tokens: scripts and same-origin (CoCalc is an app with cookies),
  * forms, popups (CoCalc opens help and raw files in new tabs), downloads and modals (notebook
  * downloads, confirm dialogs). Deliberately NOT `allow-top-navigation*`: CoCalc content, or a
- * script injected into it, must never navigate the host page (security-reference T10, B7). Not
+ * script injected into it, must never navigate the host page (docs/threat-model.md#framing). Not
  * `allow-popups-to-escape-sandbox` either: popups stay as constrained as the frame.
  */
 export const KIOSK_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-downloads allow-modals';
@@ -80,7 +80,7 @@ export function createKioskFrame(title: string, origin?: string): HTMLIFrameElem
  * refreshes.)
  *
  * Residual exposure we cannot remove from the host side (documented in the README): the token URL
- * is the kiosk document's own address until CoCalc strips it (eras B/C do, with a pushState inside
+ * is the kiosk document's own address until CoCalc strips it (the `url` era has done so since 2020, with a pushState inside
  * the frame), it appears in the host's Resource Timing entry for the frame navigation, it can be
  * the Referer of the kiosk's same-origin subresource requests (CoCalc's own logs), and it reaches
  * CoCalc's access logs. Short token lifetimes and backend revocation bound that exposure.

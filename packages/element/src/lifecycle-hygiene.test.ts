@@ -6,7 +6,7 @@ import { sleep, waitForState } from './test-helpers.js';
 
 /**
  * Counts live listeners and timers by wrapping the globals, so a leak shows up as a non-zero net
- * count after many mount/unmount cycles (security-reference B4, G4).
+ * count after many mount/unmount cycles (docs/threat-model.md#kiosk-lifecycle, #goal-lifecycle-hygiene).
  */
 function instrument() {
   const listeners = new Map<string, number>();

@@ -74,7 +74,8 @@ describe('TokenBroker', () => {
     });
   });
 
-  describe('failures (security-reference C1–C4)', () => {
+  // Threat model: docs/threat-model.md#token-endpoint-failures
+  describe('failures', () => {
     it('unreachable endpoint → TOKEN_UNAVAILABLE after 3 retries', async () => {
       const broker = fastBroker();
       const error = await failure(broker.get({ endpoint: 'http://127.0.0.1:9/api/cocalc/token', path: 'a.md' }));

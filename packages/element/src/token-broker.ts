@@ -31,7 +31,7 @@ export interface TokenBrokerRequest {
 
 /** Options of {@link TokenBroker}; every default is the production value. */
 export interface TokenBrokerOptions {
-  /** Per-attempt timeout in ms (default 10 000, security-reference G2). */
+  /** Per-attempt timeout in ms (default 10 000, docs/threat-model.md#goal-timeouts). */
   readonly timeoutMs?: number;
   /** Retries after the first attempt, for retryable failures only (default 3). */
   readonly maxRetries?: number;

@@ -1,4 +1,4 @@
-// The browser bundle must carry no API-key-shaped string (security-reference E1) and no lit dev
+// The browser bundle must carry no API-key-shaped string (docs/threat-model.md#api-key-exposure) and no lit dev
 // mode; built to a temp folder so the test needs no earlier build:bundle run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

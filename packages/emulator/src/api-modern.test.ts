@@ -21,7 +21,7 @@ describe('modern generation: v2, conat hub/project, no v1', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
   });
 
-  test('the §6 modern flow: sign-up, create, add collaborator, write, copy, start, exec, token, impersonate', async () => {
+  test('the modern backend flow (docs/cocalc-protocol.md#backend-flows): sign-up, create, add collaborator, write, copy, start, exec, token, impersonate', async () => {
     const signUp = await call('/api/v2/auth/sign-up', { email: 'm@example.com', password: 'pw-123456', firstName: 'M', lastName: 'N', terms: true });
     const accountId = (signUp.body as { account_id: string }).account_id;
     assert.match(accountId, /^[0-9a-f-]{36}$/);
@@ -168,7 +168,7 @@ describe('classic generation has no conat bridge', () => {
     const emu = await startTestEmulator({ generation: 'classic' });
     try {
       assert.equal((await emu.post('/api/conat/hub', { name: 'system.generateUserAuthToken', args: [{}] })).status, 404);
-      // …but v2 already exists there (cocalc-reference.md §3.5).
+      // …but v2 already exists there (docs/cocalc-protocol.md#api-generations).
       const res = await emu.post('/api/v2/projects/create', { title: 'x' });
       assert.match(((await res.json()) as { project_id: string }).project_id, /^[0-9a-f-]{36}$/);
     } finally {

@@ -23,8 +23,8 @@ import { applyDefaults, NON_API_MESSAGES, V1_API_MESSAGES } from './v1-messages.
 type Message = Record<string, unknown>;
 
 /**
- * `POST {base}/api/v1/<event>` — CoCalc's HTTP API v1 as at LEGACY-REF (cocalc-reference.md
- * §3.1–3.2), classic generation only (modern servers answer the Next.js 404 page). Order of checks
+ * `POST {base}/api/v1/<event>` — CoCalc's HTTP API v1 as of 2024-10-18
+ * (docs/cocalc-protocol.md#api-v1), classic generation only (modern servers answer the Next.js 404 page). Order of checks
  * as in CoCalc: body parsing (Express HTML 400/413), API key (400 `{error}`), endpoint name
  * (400 `{error}`), strict parameters (400 `{error:"invalid parameters '…'"}`), then the handler,
  * whose failures are HTTP 200 `{event:"error", id, error}`.

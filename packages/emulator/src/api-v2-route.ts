@@ -30,7 +30,7 @@ const MIN_PASSWORD_LENGTH = 6;
 const MAX_PASSWORD_LENGTH = 64;
 
 /**
- * `POST {base}/api/v2/<path>` (cocalc-reference.md §3.3): the Next.js API, present in both
+ * `POST {base}/api/v2/<path>` (docs/cocalc-protocol.md#api-v2): the Next.js API, present in both
  * generations (every endpoint below existed by 2024-10-18). Parameters come only from the POST body
  * (JSON or form). The `remember_me` cookie takes precedence over an API key (Basic or Bearer). Errors
  * are HTTP 200 `{error}`; void successes `{status:"ok"}`. Unknown paths get the Next.js 404 page.

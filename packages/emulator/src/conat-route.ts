@@ -17,7 +17,7 @@ type ProjectFn = (ctx: EmulatorContext, account: string, projectId: string, arg:
 
 /**
  * `POST {base}/api/conat/hub` and `POST {base}/api/conat/project` (modern generation only; CoCalc
- * ≥ 2025-08-28, cocalc-reference.md §3.4). API key only — cookies are refused. Body
+ * ≥ 2025-08-28, docs/cocalc-protocol.md#conat-bridges). API key only — cookies are refused. Body
  * `{name, args:[{…}]}`; the caller's `account_id` is injected into `args[0]`. Answers the raw JSON
  * return value (`null` for void), or HTTP 200 `{error}`. Classic servers answer the Next.js 404 page.
  */

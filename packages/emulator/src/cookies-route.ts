@@ -5,7 +5,7 @@ import { appendSetCookie, serializeCookie, sendText } from './http-io.js';
 const SIX_MONTHS_MS = 1000 * 24 * 3600 * 30 * 6;
 
 /**
- * `GET {base}/cookies?set=<name>&value=<v>` (era A–C, `hub/servers/app/set-cookies.ts`): the
+ * `GET {base}/cookies?set=<name>&value=<v>` (the `url` era, `hub/servers/app/set-cookies.ts`): the
  * browser asks the hub to set a cookie, HttpOnly, Path=/, with a 6-month max-age. Like CoCalc it
  * sets whatever name it is given; names and values that are not valid cookie syntax are refused
  * (the `cookies` package throws) so no attribute can be injected.

@@ -11,7 +11,7 @@ const SESSION_TTL_SECONDS = 12 * 3600;
  * Stand-ins (ours, NOT CoCalc HTTP endpoints) for what CoCalc's frontend does over its websocket:
  * - `POST /api/emulator/hub {event:"sign_in_using_auth_token", auth_token}` → `{event:"signed_in",
  *   account_id, remember_me}` or `{event:"error", error}` with CoCalc's strings (`server/hub/sign-in.ts`
- *   at LEGACY-REF); classic generation only, as the message left CoCalc on 2024-10-19.
+ *   as of 2024-10-18); classic generation only, as the message left CoCalc on 2024-10-19.
  * - `GET /api/emulator/session` → `{account_id}` from the remember_me cookie.
  * - `GET /api/emulator/projects/<pid>` → `{project_id, title, state}`, 403 unless a collaborator.
  * - `GET /api/emulator/projects/<pid>/files?path=` → `{path, content}` or 404.
@@ -78,7 +78,7 @@ function signInUsingAuthToken(
   const id = typeof mesg.id === 'string' ? mesg.id : undefined;
   const error = (text: string) => ({ event: 'error', id, error: text });
   if (mesg.event !== 'sign_in_using_auth_token') return error(`unknown message event type '${String(mesg.event)}'`);
-  // Era D servers no longer have this message (removed 2024-10-19, ebd54e3e).
+  // Servers of the `impersonate` era no longer have this message (removed 2024-10-19, ebd54e3e).
   if (ctx.options.generation !== 'classic') return error(`unknown message event type 'sign_in_using_auth_token'`);
   const token = mesg.auth_token;
   if (!token) return error('missing auth_token.');

@@ -1,7 +1,7 @@
 import type { EmulatorAdmin } from './emulator-admin.js';
 import type { EmulatorControls } from './emulator-controls.js';
 
-/** Which CoCalc the emulator plays (cocalc-reference.md §3.5). */
+/** Which CoCalc the emulator plays (docs/cocalc-protocol.md#api-generations). */
 export type EmulatorGeneration = 'classic' | 'modern';
 /** CoCalc's `samesite_remember_me` site setting. */
 export type SameSiteSetting = 'strict' | 'lax' | 'none';
@@ -18,8 +18,8 @@ export interface EmulatorOptions {
   apiKey?: string;
   /**
    * Env `EMULATOR_GENERATION`, default `'modern'` (what a CoCalc server is today). classic = API v1 (+ the v2 endpoints that
-   * existed by 2024-10-18) + era C sign-in (`?auth_token=` on the kiosk URL); modern = API v2 +
-   * `/api/conat/hub` + `/api/conat/project` + era D `/auth/impersonate`; no v1.
+   * existed by 2024-10-18) + `url`-era sign-in (`?auth_token=` on the kiosk URL); modern = API v2 +
+   * `/api/conat/hub` + `/api/conat/project` + `impersonate` era `/auth/impersonate`; no v1.
    */
   generation?: EmulatorGeneration;
   /** CoCalc site setting `iframe_comm_hosts` (env `EMULATOR_IFRAME_COMM_HOSTS`), default `''`. */

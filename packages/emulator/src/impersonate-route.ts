@@ -9,7 +9,7 @@ import { redeemAuthToken } from './user-auth-token.js';
 const SESSION_TTL_SECONDS = 12 * 3600;
 
 /**
- * Era D `GET {base}/auth/impersonate?auth_token=…` (modern generation; `server/auth/impersonate.ts`),
+ * The `impersonate` era: `GET {base}/auth/impersonate?auth_token=…` (modern generation; `server/auth/impersonate.ts`),
  * as a real CoCalc answered it: on success 200 `text/html` (no HTTP redirect) with the cookies of
  * {@link setSignInCookies} for 12 h plus `connect.sid`, and a page whose `window.onload` sends the
  * browser to `{site}/app` — `/app` then lands on settings: path and kiosk flag are lost.

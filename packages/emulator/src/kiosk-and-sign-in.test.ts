@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startHttpsTestEmulator, startTestEmulator } from './test-emulator.js';
 
-describe('classic (era C) kiosk routes and sign-in', () => {
+describe('classic (`url` era) kiosk routes and sign-in', () => {
   test('/projects/… is a 302 to /static/app.html with the original path+query as target', async () => {
     const emu = await startTestEmulator({ generation: 'classic' });
     try {
@@ -55,7 +55,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
     }
   });
 
-  test('full era C flow over http: token → signed_in → /cookies sets remember_me (SameSite=Lax; HttpOnly, not Secure) → session and project access', async () => {
+  test('full `url`-era flow over http: token → signed_in → /cookies sets remember_me (SameSite=Lax; HttpOnly, not Secure) → session and project access', async () => {
     const emu = await startTestEmulator({ generation: 'classic' });
     try {
       const { accountId } = await emu.admin.createAccount({ password: 'pw-123456' });
@@ -141,7 +141,7 @@ describe('classic (era C) kiosk routes and sign-in', () => {
   });
 });
 
-describe('modern (era D) /auth/impersonate', () => {
+describe('modern (`impersonate` era) /auth/impersonate', () => {
   test('over http: 200 HTML, account_id (12 h, nothing else), remember_me (12 h, SameSite from the setting, HttpOnly, NOT Secure), connect.sid; onload goes to {publicUrl}/app', async () => {
     const emu = await startTestEmulator({ generation: 'modern', publicUrl: 'https://cocalc.example.test', samesiteRememberMe: 'none' });
     try {
@@ -245,7 +245,7 @@ describe('modern (era D) /auth/impersonate', () => {
     }
   });
 
-  test('the era C websocket sign-in is gone in modern', async () => {
+  test('the `url`-era websocket sign-in is gone in modern', async () => {
     const emu = await startTestEmulator({ generation: 'modern' });
     try {
       const { accountId } = await emu.admin.createAccount({});

@@ -11,7 +11,7 @@ export function joinBase(basePath: string, path: string): string {
 }
 
 /**
- * The kiosk page routes as CoCalc ≥ 2024-01 routes them (cocalc-reference.md §2.1,
+ * The kiosk page routes as CoCalc ≥ 2024-01 routes them (docs/cocalc-protocol.md#kiosk-urls,
  * `hub/servers/app/app-redirect.ts`, `express-app.ts`):
  * `GET {base}/projects/…?q` → 302 `{base}/static/app.html?target=<original path+query>`;
  * `GET {base}/app?q` → 302 `{base}/static/app.html?q`; `{base}/static/app.html` is the app and

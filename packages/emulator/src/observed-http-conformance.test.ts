@@ -20,7 +20,7 @@ interface Exchange {
   response_body: unknown;
 }
 
-const recorded = JSON.parse(readFileSync(new URL('./fixtures/cocalc-observed-http.json', import.meta.url), 'utf8')) as { exchanges: Exchange[] };
+const recorded = JSON.parse(readFileSync(new URL('./fixtures/real-cocalc-http-exchanges.json', import.meta.url), 'utf8')) as { exchanges: Exchange[] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TOKEN = /^[A-Za-z0-9]{24}$/;

@@ -1,7 +1,7 @@
 import type { EmulatorRequest } from './http-io.js';
 import { BodyTooLargeError, readBody } from './http-io.js';
 
-/** CoCalc ≥ 2022-07: `express.json()` default limit (cocalc-reference.md §3.1). */
+/** CoCalc ≥ 2022-07: `express.json()` default limit (docs/cocalc-protocol.md#api-v1). */
 export const JSON_BODY_LIMIT = 100 * 1024;
 /** CoCalc ≥ 2022-07: `express.urlencoded({limit: "1mb"})`. */
 export const FORM_BODY_LIMIT = 1024 * 1024;

@@ -1,5 +1,5 @@
 /**
- * CoCalc's `split_iframe_comm_hosts` (cocalc-reference.md §1.2, HEAD): every run of lowercase
+ * CoCalc's `split_iframe_comm_hosts` (current CoCalc, docs/cocalc-protocol.md#kiosk-origins): every run of lowercase
  * letters, digits, `.` and `-`. Anything else, including uppercase letters and `:`, separates
  * tokens, so ports cannot be expressed.
  */

@@ -3,7 +3,7 @@ import type { EmulatorContext } from './emulator-context.js';
 import { coerceText } from './coerce-text.js';
 import { OperationError } from './operation-error.js';
 
-/** Ban length after a wrong password: 60 s in the v1 era, 30 s in modern CoCalc (cocalc-reference.md §2.4). */
+/** Ban length after a wrong password: 60 s in the v1 era, 30 s in modern CoCalc (docs/cocalc-protocol.md#auth-tokens). */
 export const BAN_MS = { classic: 60_000, modern: 30_000 } as const;
 
 /**

@@ -6,7 +6,7 @@ export const REQUIRED = '__!!!!!!this is a required property!!!!!!__';
 
 /**
  * The v1 API messages the emulator answers, with their fields and defaults as in
- * `src/packages/util/message.js` at LEGACY-REF (cocalc-reference.md §3.2). `undefined` = optional
+ * `src/packages/util/message.js` as of 2024-10-18 (docs/cocalc-protocol.md#api-v1). `undefined` = optional
  * without default. `event` and `id` are on every message.
  */
 export const V1_API_MESSAGES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {

@@ -1,6 +1,6 @@
 /**
  * CoCalc auth tokens are 24 characters from `random_key.generate(24)` / `generate(24)`
- * (cocalc-reference.md §2.4): letters and digits. Anything else is not a token and must never reach
+ * (docs/cocalc-protocol.md#auth-tokens): letters and digits. Anything else is not a token and must never reach
  * an iframe URL.
  */
 export const AUTH_TOKEN_PATTERN = /^[A-Za-z0-9]{24}$/;

@@ -1,5 +1,5 @@
 /**
- * Replies a CoCalc kiosk posts back (cocalc-reference.md §1.3–§1.4). They carry no request id:
+ * Replies a CoCalc kiosk posts back (docs/cocalc-protocol.md#kiosk-actions, #kiosk-replies). They carry no request id:
  * only `open` replies name their `action`, `path` and `project_id`, and `open`'s validation errors
  * do not. Replies are matched to requests by order and shape (see the controller).
  */

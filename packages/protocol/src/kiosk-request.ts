@@ -1,6 +1,6 @@
 /**
  * Requests a host page posts to a CoCalc kiosk, with CoCalc's own field names
- * (`src/packages/frontend/iframe-communication.ts`; cocalc-reference.md §1.3). CoCalc ignores
+ * (`src/packages/frontend/iframe-communication.ts`; docs/cocalc-protocol.md#kiosk-actions). CoCalc ignores
  * extra fields and echoes no request id, so we send none.
  */
 

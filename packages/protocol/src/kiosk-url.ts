@@ -40,7 +40,7 @@ export interface KioskUrlOptions {
 
 /**
  * The kiosk URL CoCalc itself generates, `{base}/projects/{project_id}/files/{path}?session=&fullscreen=kiosk`,
- * with `auth_token` first when given (the API guide's form, cocalc-reference.md §2.1 and §6).
+ * with `auth_token` first when given (the API guide's form, docs/cocalc-protocol.md#kiosk-urls, #backend-flows).
  * The path is encoded segment by segment.
  */
 export function kioskUrl(options: KioskUrlOptions): string {
@@ -58,7 +58,7 @@ export function kioskUrl(options: KioskUrlOptions): string {
 /**
  * `{base}/auth/impersonate?auth_token=…`: CoCalc ≥ 2024-10-19 redeems tokens only here. It sets the
  * sign-in cookies and redirects to `/app`, dropping path and kiosk flag, so it must be loaded in a
- * throw-away frame before the kiosk frame is created (cocalc-reference.md §2.3, era D).
+ * throw-away frame before the kiosk frame is created (docs/cocalc-protocol.md#impersonate-sign-in).
  */
 export function impersonateUrl(options: { readonly cocalcUrl: string; readonly authToken: string }): string {
   if (!isAuthToken(options.authToken)) throw invalid('authToken is not a 24-character CoCalc auth token');

@@ -1,5 +1,5 @@
 /**
- * Caps on inbound kiosk messages (security-reference.md goal G3). CoCalc's real replies are a few
+ * Caps on inbound kiosk messages (docs/threat-model.md#goal-message-caps). CoCalc's real replies are a few
  * hundred bytes; anything near these limits is junk or an attack and is dropped before parsing.
  */
 export const MESSAGE_LIMITS = {

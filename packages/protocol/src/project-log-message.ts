@@ -4,7 +4,7 @@ import { ownProperty } from './own-property.js';
 
 /**
  * CoCalc posts `{source:"cocalc-project-log", payload:{project_log:{…}}}` to `window.parent` with
- * target `"*"` whenever the frontend writes a project-log entry (cocalc-reference.md §1.5). Opening a
+ * target `"*"` whenever the frontend writes a project-log entry (docs/cocalc-protocol.md#project-log-messages). Opening a
  * file posts an entry with `event:{event:"open", action:"open", filename}`, then an update with the
  * same `id` carrying `event:{time: <load ms>}`.
  */

@@ -10,7 +10,7 @@ export const DEFAULT_TOKEN_ENDPOINT = '/api/cocalc/token';
 
 /**
  * Header every token request carries. A cross-site form cannot set it, and a cross-site `fetch`
- * that sets it needs a CORS preflight the backend never grants (security-reference.md T13, D5).
+ * that sets it needs a CORS preflight the backend never grants (docs/threat-model.md#csrf).
  */
 export const TOKEN_REQUEST_HEADER = 'x-cocalc-embed';
 

@@ -1,5 +1,5 @@
 /**
- * Token-endpoint benchmark (security-reference.md G7, D10), printing JSON lines
+ * Token-endpoint benchmark (docs/threat-model.md#goal-throughput), printing JSON lines
  * `{"metric","value","unit"}`.
  *
  * Upstream: the minimal fake CoCalc (`src/test-support/fake-cocalc.ts`, API v1), not the emulator,
@@ -150,7 +150,7 @@ const backendEnv = {
   COCALC_EMBED_DEMO_AUTH: '1',
   COCALC_EMBED_DEMO_USERS: users.join(','),
   COCALC_EMBED_SESSION_SECRET: 'bench-secret-0123456789abcdef0123456789',
-  // The bench config raises the abuse limits (G9 defaults would 429 a load test by design).
+  // The bench config raises the abuse limits (the defaults in docs/threat-model.md#goal-abuse-limits would 429 a load test by design).
   COCALC_EMBED_RATE_USER_PER_MIN: '100000',
   COCALC_EMBED_RATE_USER_BURST: '1000',
   COCALC_EMBED_RATE_IP_PER_MIN: '10000000',

@@ -15,7 +15,7 @@ import { UpstreamError } from './upstream-error.js';
 
 /** Options of {@link CircuitBreaker}. */
 export interface CircuitBreakerOptions {
-  /** Consecutive failures that open the circuit; default 5 (security-reference.md D2, G8). */
+  /** Consecutive failures that open the circuit; default 5 (docs/threat-model.md#upstream-failure, #goal-upstream-protection). */
   threshold?: number;
   /** How long the circuit stays open the first time before one probe is let through; default 2 s. */
   cooldownMs?: number;

@@ -65,7 +65,7 @@ export interface CocalcApi {
   startProject(projectId: string): Promise<void>;
   /**
    * Mints a 24-character auth token for `accountId`. `password` is the target's password, or `""`
-   * when the API key belongs to an admin (cocalc-reference.md §2.4).
+   * when the API key belongs to an admin (docs/cocalc-protocol.md#auth-tokens).
    */
   mintAuthToken(accountId: string, password: string): Promise<string>;
   /**

@@ -8,7 +8,7 @@ import { listProjectsV2, postV2, signInV2 } from './v2-call.js';
 /**
  * Client for current CoCalc (≥ 2025-08-28): `POST /api/v2/<path>` for accounts and projects, and
  * the hub bridge `POST /api/conat/hub` for what v2 lacks (tokens). Errors there are mostly HTTP 200 `{error}`; every answer is shape-checked
- * (cocalc-reference.md §3.3, §3.4, §6).
+ * (docs/cocalc-protocol.md#api-v2, #conat-bridges, #backend-flows).
  */
 export class CocalcModernClient implements CocalcApi {
   /** Always `modern`. */

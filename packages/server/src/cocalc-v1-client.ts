@@ -33,7 +33,7 @@ export interface CocalcV1ClientOptions {
  * Client for CoCalc's HTTP API v1 exactly as the API guide describes it: `POST /api/v1/<event>`,
  * `event` and a uuid `id` on every message, the key as HTTP Basic user (or Bearer), and answers
  * parsed defensively: HTTP 200 `{event:"error"}`, HTTP 400 `{error}`, `account_creation_failed`,
- * HTML and non-JSON bodies all become typed `UpstreamError`s (cocalc-reference.md §3.1–3.2).
+ * HTML and non-JSON bodies all become typed `UpstreamError`s (docs/cocalc-protocol.md#api-v1).
  */
 export class CocalcV1Client implements CocalcApi {
   /** Always `v1`. */
@@ -156,7 +156,7 @@ export class CocalcV1Client implements CocalcApi {
     return { stdout: typeof m.stdout === 'string' ? m.stdout : '', stderr: typeof m.stderr === 'string' ? m.stderr : '', exit_code: Number(m.exit_code ?? 0) };
   }
 
-  /** Starts a project the v1 way: `project_exec {command:"true"}` (cocalc-reference.md §6). */
+  /** Starts a project the v1 way: `project_exec {command:"true"}` (docs/cocalc-protocol.md#backend-flows). */
   async startProject(projectId: string): Promise<void> {
     await this.projectExec(projectId, 'true');
   }
@@ -168,7 +168,7 @@ export class CocalcV1Client implements CocalcApi {
     return m.auth_token;
   }
 
-  /** API v1 never exposed `revoke_auth_token` over HTTP (cocalc-reference.md §2.4): tokens live until they expire. */
+  /** API v1 never exposed `revoke_auth_token` over HTTP (docs/cocalc-protocol.md#auth-tokens): tokens live until they expire. */
   async revokeAuthToken(): Promise<boolean> {
     return false;
   }

@@ -1,5 +1,5 @@
 /**
- * Caps concurrent upstream calls with a bounded wait queue (security-reference.md G8): CoCalc is
+ * Caps concurrent upstream calls with a bounded wait queue (docs/threat-model.md#goal-upstream-protection): CoCalc is
  * protected from our bursts, and when even the queue is full callers are refused at once rather
  * than piling up.
  */

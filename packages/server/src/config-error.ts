@@ -1,6 +1,6 @@
 /**
  * A configuration problem found at start. The message names the variable and what is wrong with
- * it, never its value (security-reference.md E3: a malformed key must not be echoed).
+ * it, never its value (docs/threat-model.md#api-key-exposure: a malformed key must not be echoed).
  */
 export class ConfigError extends Error {
   /** The environment variables at fault. */

@@ -57,7 +57,7 @@ export function passwordFieldValues(value: unknown, depth = 0): string[] {
 }
 
 /**
- * Creates a JSON-lines logger. Three layers (security-reference.md E2): fields named like secrets
+ * Creates a JSON-lines logger. Three layers (docs/threat-model.md#api-key-exposure): fields named like secrets
  * are replaced at any depth; every string value has the registered secrets replaced *before* it
  * is escaped for JSON and before long texts are cut, so neither escaping nor a cut can let part of
  * one through; and the serialised line is scrubbed once more for registered secrets, API-key and

@@ -19,7 +19,7 @@ export interface RateDecision {
 }
 
 /**
- * Token buckets keyed by user or IP (security-reference.md T15, D8, G9). A full bucket holds
+ * Token buckets keyed by user or IP (docs/threat-model.md#minting-abuse, #goal-abuse-limits). A full bucket holds
  * `burst` tokens and refills at `perMinute`; each call takes one.
  */
 export class RateLimiter {

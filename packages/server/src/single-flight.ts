@@ -1,6 +1,6 @@
 /**
  * Coalesces concurrent calls with the same key into one: while a call for `key` is pending, later
- * callers get the same promise (security-reference.md D9: 20 concurrent mints ⇒ 1 upstream call).
+ * callers get the same promise (docs/threat-model.md#minting-abuse: 20 concurrent mints ⇒ 1 upstream call).
  * Nothing is cached after the promise settles; the next call starts a fresh one.
  */
 export class SingleFlight<T> {

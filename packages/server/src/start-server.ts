@@ -19,7 +19,7 @@ export interface RunningServer {
   /** The Hono app behind it. */
   readonly app: TokenApp;
   /**
-   * Graceful shutdown (security-reference.md T17, D11, G11): `/readyz` turns 503 `draining` at
+   * Graceful shutdown (docs/threat-model.md#shutdown, #goal-shutdown): `/readyz` turns 503 `draining` at
    * once and every other new request gets 503 `SHUTTING_DOWN`, while the server keeps listening so
    * health probes see that answer rather than a refused connection. When no request is in flight
    * (or after the upstream timeout + 2 s) it stops listening, cuts what is left and closes the

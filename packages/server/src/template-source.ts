@@ -10,7 +10,7 @@ export type TemplateSource =
   /** Nothing: projects start empty. */
   | { readonly kind: 'none' };
 
-/** Largest template file we write; v1's JSON body limit is 100 kB (cocalc-reference.md §3.1). */
+/** Largest template file we write; v1's JSON body limit is 100 kB (docs/cocalc-protocol.md#api-v1). */
 const MAX_TEMPLATE_FILE_BYTES = 90_000;
 
 /**

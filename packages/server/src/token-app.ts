@@ -86,7 +86,7 @@ const SECURITY_HEADERS: Record<string, string> = {
  * Builds the token backend as a Hono app: `POST /api/cocalc/token` (protocol `TokenResponse`),
  * `/healthz`, `/readyz`, and with demo auth `/api/demo/{login,whoami,logout}`. Every response
  * carries `no-store`, `nosniff` and `frame-ancestors 'none'`; no CORS header is ever sent, so
- * foreign origins cannot read anything (security-reference.md T13, D5–D7).
+ * foreign origins cannot read anything (docs/threat-model.md#csrf).
  */
 export function createTokenApp(options: TokenAppOptions): TokenApp {
   const { config } = options;
@@ -129,7 +129,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
       // While draining, tell keep-alive clients to reconnect (to another instance).
       if (draining) c.res.headers.set('connection', 'close');
-      // Never let a CORS header through, whatever a handler or proxy did (D6).
+      // Never let a CORS header through, whatever a handler or proxy did (docs/threat-model.md#csrf).
       c.res.headers.delete('access-control-allow-origin');
       c.res.headers.delete('access-control-allow-credentials');
     }
@@ -222,7 +222,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
   );
 
   // After the element has signed in with a token it asks for it to be revoked, so the 12–24 h
-  // bearer secret dies minutes after it was made (security-reference F5, G6). Only the user it was
+  // bearer secret dies minutes after it was made (docs/threat-model.md#token-in-the-url, #goal-token-lifetime). Only the user it was
   // minted for can revoke it, so revocations are bounded by mints; the IP limit still applies.
   app.all(
     '/api/cocalc/token/revoke',
@@ -303,7 +303,7 @@ export function createTokenApp(options: TokenAppOptions): TokenApp {
 /**
  * Accepts exactly `{path, project?}`. Anything naming a CoCalc account or project (account_id,
  * user_account_id, email, projectId…) or any other field is refused: the account comes only
- * from the server-side mapping (security-reference.md T14, D4).
+ * from the server-side mapping (docs/threat-model.md#confused-deputy).
  */
 function validateTokenRequest(value: unknown): { path: string; project: string | undefined } | string {
   if (!isPlainObject(value)) return 'The body must be a JSON object {path, project?}.';

@@ -270,7 +270,7 @@ export class TokenService {
 
   /**
    * Revokes a token this backend minted for `userId`, once the element has signed in with it
-   * (security-reference F5, G6: a token is a 12–24 h bearer secret CoCalc does not consume on use).
+   * (docs/threat-model.md#token-in-the-url, #goal-token-lifetime: a token is a 12–24 h bearer secret CoCalc does not consume on use).
    * Resolves `false` for a token that is unknown, another user's, expired, or when the CoCalc API
    * has no revocation (v1).
    */

@@ -14,11 +14,11 @@ export interface UpstreamTransportOptions {
   apiKey: string;
   /** Default `basic`. */
   auth?: ApiKeyAuth;
-  /** Per-attempt timeout; default 10 s (below CoCalc's own 15 s hub timeout, security-reference.md T16). */
+  /** Per-attempt timeout; default 10 s (below CoCalc's own 15 s hub timeout, docs/threat-model.md#upstream-failure). */
   timeoutMs?: number;
   /** Shared breaker; default a fresh one (5 failures, 2 s first cool-down doubling up to 30 s). */
   breaker?: CircuitBreaker;
-  /** Shared concurrency cap; default 20 at once, 100 waiting (G8). */
+  /** Shared concurrency cap; default 20 at once, 100 waiting (docs/threat-model.md#goal-upstream-protection). */
   limiter?: ConcurrencyLimiter;
   /** `fetch` implementation; default the global one. */
   fetch?: typeof fetch;
@@ -113,7 +113,7 @@ export class UpstreamTransport {
       if (!(error instanceof UpstreamError) || error.kind !== 'network') throw error;
       const refused = (error.cause as { code?: string } | undefined)?.code === 'ECONNREFUSED';
       if (options.idempotent === false && !refused) throw error;
-      // Exactly one retry, with jitter so a fleet of backends doesn't retry in lockstep (D3).
+      // Exactly one retry, with jitter so a fleet of backends doesn't retry in lockstep (docs/threat-model.md#upstream-failure).
       const delay = 25 + Math.floor(Math.random() * 75);
       this.logger.warn('upstream network error, retrying once', { endpoint, delayMs: delay, code: (error.cause as { code?: string } | undefined)?.code });
       await new Promise((r) => setTimeout(r, delay));

@@ -5,7 +5,7 @@ import { splitIframeCommHosts } from '../split-iframe-comm-hosts.js';
 const blocked = (hosts: string, origin: string, dev: string[] = []): boolean =>
   blockOrigin({ origin }, splitIframeCommHosts(hosts), dev);
 
-describe('blockOrigin (CoCalc block_origin, cocalc-reference §1.2 table)', () => {
+describe('blockOrigin (CoCalc block_origin, the table in docs/cocalc-protocol.md#kiosk-origins)', () => {
   it('allows the exact https host', () => expect(blocked('bar.com', 'https://bar.com')).to.equal(false));
   it('blocks an unrelated host', () => expect(blocked('bar.com', 'https://abc.com')).to.equal(true));
   it('blocks a sneaky domain that merely ends with the host name', () =>

@@ -5,7 +5,7 @@ export interface OriginCarrier {
 
 /**
  * CoCalc's `block_origin(mesg, hosts)` from `src/packages/frontend/iframe-communication.ts`,
- * rule for rule (cocalc-reference.md §1.2); returns `true` when the message must be dropped.
+ * rule for rule (docs/cocalc-protocol.md#kiosk-origins); returns `true` when the message must be dropped.
  *
  * 1. `http://` origins are always blocked;
  * 2. a token starting with `.` admits any origin ending in the token (subdomains) and the apex

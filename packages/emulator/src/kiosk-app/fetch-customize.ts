@@ -9,7 +9,7 @@ export interface SiteCustomize {
   readonly iframeCommHosts: readonly string[];
   /** `emulator.dev_http_origins` — NOT CoCalc; exact `http://` origins admitted in development. */
   readonly devHttpOrigins: readonly string[];
-  /** `emulator.generation`: `classic` reads `?auth_token=` (era C), `modern` does not (era D). */
+  /** `emulator.generation`: `classic` reads `?auth_token=` (`url` era), `modern` does not (`impersonate` era). */
   readonly generation: 'classic' | 'modern';
 }
 

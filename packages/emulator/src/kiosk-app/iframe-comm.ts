@@ -31,7 +31,7 @@ export interface BridgeMessage {
 
 /**
  * CoCalc's `process_message` (`src/packages/frontend/iframe-communication.ts`, unchanged
- * 2019–2026; cocalc-reference.md §1.2–§1.4), step for step: ignore our own messages; drop blocked
+ * 2019–2026; docs/cocalc-protocol.md#kiosk-origins, #kiosk-actions, #kiosk-replies), step for step: ignore our own messages; drop blocked
  * origins silently; reject null and non-object payloads; dispatch `open` / `status` / `closeall`;
  * anything else is `Unknown action '<action>'`. Replies go to `event.source` with targetOrigin
  * `event.origin`, carry no request id, and nothing is ever posted unprompted (no ready message).

@@ -12,7 +12,7 @@ import {
 } from './kiosk-test-harness.js';
 
 // The real kiosk page (emulator on 127.0.0.1, a different site from this page on localhost:8003),
-// signed in through era C (`?auth_token=` → hub → /cookies → reload), driven over postMessage
+// signed in through the `url` era (`?auth_token=` → hub → /cookies → reload), driven over postMessage
 // exactly as a host page would. The `dev` emulator admits this http page only through
 // devHttpOrigins.
 
@@ -22,12 +22,12 @@ let frame: KioskFrame | undefined;
 async function signedInKiosk(path = 'intro.ipynb'): Promise<KioskFrame> {
   const token = await freshToken(fx, 'alice');
   const kiosk = await new KioskFrame(kioskFileUrl(fx, fx.projects.running, path, { auth_token: token })).open();
-  await until(() => kiosk.loads >= 2, 10000); // era C reloads after setting the cookie
+  await until(() => kiosk.loads >= 2, 10000); // the `url` era reloads after setting the cookie
   await kiosk.waitForListener();
   return kiosk;
 }
 
-describe('kiosk bridge, end to end (era C, dev http origin)', () => {
+describe('kiosk bridge, end to end (`url` era, dev http origin)', () => {
   before(async () => {
     fx = await fixture('dev');
     await resetControls(fx);

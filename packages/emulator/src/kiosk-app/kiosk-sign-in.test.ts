@@ -40,7 +40,7 @@ async function expectSignedOut(kiosk: KioskFrame, projectId: string): Promise<vo
   expect(kiosk.replies()).to.deep.equal([{ status: 'error', mesg: "Unknown action 'foo-bar'" }]);
 }
 
-describe('era C sign-in (?auth_token=, generation classic)', () => {
+describe('`url`-era sign-in (?auth_token=, generation classic)', () => {
   // What each engine does with cookies in a cross-site iframe (page on localhost, kiosk on
   // 127.0.0.1), measured:
   // - Chromium refuses an unpartitioned SameSite=None cookie (third-party-cookie blocking) and
@@ -102,7 +102,7 @@ describe('era C sign-in (?auth_token=, generation classic)', () => {
   });
 });
 
-describe('era D (generation modern)', () => {
+describe('`impersonate` era (generation modern)', () => {
   it('does not read ?auth_token= at all: it stays in the address and nobody is signed in', async () => {
     const fx = await fixture('modern');
     const token = await freshToken(fx);
@@ -115,7 +115,7 @@ describe('era D (generation modern)', () => {
   });
 });
 
-describe('era D sign-in through /auth/impersonate (same-site iframe)', () => {
+describe('`impersonate`-era sign-in through /auth/impersonate (same-site iframe)', () => {
   it('impersonate sets the cookies and redirects to /app (kiosk flag lost); a kiosk load afterwards is signed in', async () => {
     const fx = await fixture('modern');
     frame = await new KioskFrame(`${fx.url}/auth/impersonate?auth_token=${await freshToken(fx)}`).open();

@@ -13,7 +13,7 @@ export interface Fixture {
   readonly pageOrigin: string;
   readonly accounts: { readonly alice: string; readonly bob: string };
   readonly projects: { readonly running: string; readonly stopped: string; readonly bobs: string };
-  /** The attributes of era C's sign-in cookie as this emulator sets it (lower-case SameSite). */
+  /** The attributes of `url` era's sign-in cookie as this emulator sets it (lower-case SameSite). */
   readonly signInCookie: { readonly sameSite: string; readonly secure: boolean };
 }
 

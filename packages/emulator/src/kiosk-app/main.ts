@@ -19,12 +19,12 @@
  *    `window.__cocalcEmulator = { listenerLiveAt }` (epoch ms) says when it went live.
  * 4. `GET {base}/customize` (site name, `iframe_comm_hosts`, and our `emulator` key) and
  *    `GET {base}/__emulator/controls`.
- * 5. Sign-in. Generation `classic` = era C (2023-08 … 2024-10-18): an `auth_token` param is
+ * 5. Sign-in. Generation `classic` = `url` era (2023-08 … 2024-10-18): an `auth_token` param is
  *    removed from the address (`replaceState`), sent as `sign_in_using_auth_token`
  *    (`POST /api/emulator/hub`, our websocket stand-in); on success the browser fetches
  *    `/cookies?set=remember_me&value=…` and the page reloads. On failure: nothing helpful, the
  *    user stays signed out and sees the banner (sagemathinc/cocalc#5392). Generation `modern` =
- *    era D: the param is not read at all; only cookies from `/auth/impersonate` sign in.
+ *    `impersonate` era: the param is not read at all; only cookies from `/auth/impersonate` sign in.
  *    Who is signed in: `GET /api/emulator/session`.
  * 6. After `load`: `connected` when signed in, else `disconnected` (both with `status_time`);
  *    `ping` only 30 s later. Signed out, an `open` is never answered (CoCalc waits for a project

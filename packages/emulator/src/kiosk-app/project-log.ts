@@ -7,7 +7,7 @@ export interface ParentWindow {
 
 /**
  * CoCalc's `ProjectActions.log()` side effect (`src/packages/frontend/project_actions.ts`,
- * sagemathinc/cocalc#4145; cocalc-reference.md §1.5): every project-log write is also posted to
+ * sagemathinc/cocalc#4145; docs/cocalc-protocol.md#project-log-messages): every project-log write is also posted to
  * `window.parent` with targetOrigin `"*"` — in any mode, regardless of `iframe_comm_hosts`.
  * This `"*"` is CoCalc's own behaviour, reproduced on purpose; the entries carry only a file name.
  *

@@ -25,8 +25,8 @@ const defaultEffects: SignInEffects = {
 };
 
 /**
- * Era C (CoCalc 2023-08-08 … 2024-10-18, `src/packages/frontend/client/hub.ts` +
- * `client/account.ts`; cocalc-reference.md §2.3): when `auth_token` is in the address, remove it
+ * The `url` era, in its last form (CoCalc 2023-08-08 … 2024-10-18, `src/packages/frontend/client/hub.ts` +
+ * `client/account.ts`; docs/cocalc-protocol.md#url-sign-in): when `auth_token` is in the address, remove it
  * from the address first (so a reload or a copied URL never carries the secret), send
  * `sign_in_using_auth_token` to the hub — always, even if already signed in — then have the
  * browser set the cookie with `GET {base}/cookies?set=remember_me&value=…` and reload.
