@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
@@ -19,6 +20,9 @@ import { redeemToken } from './test-support/redeem-token.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './test-support/throwaway-postgres.js';
 import { startTestEmulator } from './test-support/upstream.js';
 import { waitFor } from './test-support/wait-for.js';
+
+/** A well-formed API key made for this run: no key-shaped literal in the source. */
+const TEST_API_KEY = `sk-${randomBytes(12).toString('hex')}`;
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -204,7 +208,7 @@ describe('revocation across instances on one PostgreSQL', () => {
 });
 
 describe('schema migrations on PostgreSQL', () => {
-  const env = (url: string) => ({ COCALC_API_KEY: 'sk-0123456789abcdef0123', COCALC_EMBED_DATABASE_URL: url });
+  const env = (url: string) => ({ COCALC_API_KEY: TEST_API_KEY, COCALC_EMBED_DATABASE_URL: url });
 
   it('instances starting together apply each migration once', async () => {
     const url = await postgres.createDatabase();
@@ -246,7 +250,7 @@ describe('schema migrations on PostgreSQL', () => {
 
 describe('readiness with PostgreSQL', () => {
   it('/readyz answers 503 while the database cannot be reached, 200 when it can', async () => {
-    const config = loadConfig({ COCALC_API_KEY: 'sk-0123456789abcdef0123', COCALC_EMBED_DATABASE_URL: 'postgres://embed@127.0.0.1:1/none' });
+    const config = loadConfig({ COCALC_API_KEY: TEST_API_KEY, COCALC_EMBED_DATABASE_URL: 'postgres://embed@127.0.0.1:1/none' });
     const dead = createTokenApp({ config, store: new PostgresEmbedStore('postgres://embed@127.0.0.1:1/none'), ownStore: true });
     const live = createTokenApp({ config, store: await createStore({ ...config, databaseUrl: await postgres.createDatabase() }), ownStore: true });
     try {
@@ -264,7 +268,7 @@ describe('readiness with PostgreSQL', () => {
   });
 
   it('createTokenApp refuses to guess a store when a database URL is configured', () => {
-    const config = loadConfig({ COCALC_API_KEY: 'sk-0123456789abcdef0123', COCALC_EMBED_DATABASE_URL: 'postgres://embed@127.0.0.1:1/none' });
+    const config = loadConfig({ COCALC_API_KEY: TEST_API_KEY, COCALC_EMBED_DATABASE_URL: 'postgres://embed@127.0.0.1:1/none' });
     assert.throws(() => createTokenApp({ config }), /createStore/);
   });
 });

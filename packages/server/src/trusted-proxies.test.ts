@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseApiErrorBody, TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
@@ -6,6 +7,9 @@ import { loadConfig } from './load-config.js';
 import { startFakeCocalc, type FakeCocalc } from './test-support/fake-cocalc.js';
 import { startHarness, type Harness } from './test-support/harness.js';
 import { TrustedProxies } from './trusted-proxies.js';
+
+/** A well-formed API key made for this run: no key-shaped literal in the source. */
+const TEST_API_KEY = `sk-${randomBytes(12).toString('hex')}`;
 
 const HEADERS = { 'content-type': 'application/json', [TOKEN_REQUEST_HEADER]: '1', 'sec-fetch-site': 'same-origin' };
 
@@ -77,7 +81,7 @@ describe('trusted proxies: the client address behind a reverse proxy', () => {
   });
 
   it('validates COCALC_EMBED_TRUSTED_PROXIES and refuses the old COCALC_EMBED_TRUST_PROXY switch by name', () => {
-    const base = { COCALC_API_KEY: 'sk-0123456789abcdefghij' };
+    const base = { COCALC_API_KEY: TEST_API_KEY };
     assert.deepEqual(loadConfig({ ...base, COCALC_EMBED_TRUSTED_PROXIES: '127.0.0.1, ::1, 10.0.0.0/8' }).trustedProxies, ['127.0.0.1', '::1', '10.0.0.0/8']);
     assert.deepEqual(loadConfig(base).trustedProxies, [], 'default: none');
     for (const bad of ['localhost', '10.0.0.0/33', '1.2.3.4/8/9']) {
