@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
 import { startEmulator, type RunningEmulator } from '@cocalc-embed/emulator';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './test-support/throwaway-postgres.js';
+import { startRecordingProxy } from './test-support/recording-proxy.js';
 
 // The emulator, one PostgreSQL and two `cocalc-embed serve` processes, as behind a load balancer.
 
@@ -24,36 +23,6 @@ interface EmulatorState {
   projects: Record<string, { project_id: string; title: string; users: Record<string, string> }>;
 }
 
-/** A pass-through proxy to the emulator telling `onRequest` each API path before forwarding it. */
-async function startTap(target: string, onRequest: (path: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      onRequest(req.url ?? '');
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
-      fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' })
-        .then(async (answer) => {
-          const body = Buffer.from(await answer.arrayBuffer());
-          const out: Record<string, string | string[]> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
-          const cookies = answer.headers.getSetCookie();
-          if (cookies.length) out['set-cookie'] = cookies;
-          res.writeHead(answer.status, out).end(body);
-        })
-        .catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 /** Starts `cocalc-embed serve` as its own process; resolves once it listens. */
 function startBackend(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -160,8 +129,8 @@ describe('two backend instances on one PostgreSQL, behind a load balancer', () =
     };
     // Each instance reaches CoCalc's API through a tap of its own (COCALC_API_URL), so the test
     // knows which one is creating.
-    const tapA = await startTap(emu.url, (path) => killA?.(path));
-    const tapB = await startTap(emu.url, () => {});
+    const tapA = await startRecordingProxy(emu.url, (path) => killA?.(path));
+    const tapB = await startRecordingProxy(emu.url, () => {});
     taps.push(tapA, tapB);
     // Start one after the other: the first applies the migrations, the second finds them done.
     const first = await startBackend({ ...env, COCALC_API_URL: tapA.url });

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +8,7 @@ import { describe, it } from 'node:test';
 import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
 import { startEmulator } from '@cocalc-embed/emulator';
 import { GENERATIONS } from './test-support/upstream.js';
+import { startRecordingProxy } from './test-support/recording-proxy.js';
 
 const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USERS = ['u1', 'u2', 'u3', 'u4'];
@@ -21,40 +20,6 @@ const PROJECTS = [undefined, 'lab'];
 const KILL_AT_CREATION = [1, 2, 3, 5, 7, 9, 12];
 const CREATING = /create_account|auth\/sign-up|create_project|projects\/create|add_collaborator|collaborators\/add/;
 
-/**
- * A pass-through proxy in front of the emulator that calls `onRequest` with each API path as it
- * arrives, before forwarding it: the test kills the backend at exactly that point. The emulator
- * still gets (and carries out) the request, as CoCalc would after its client died.
- */
-async function startRecordingProxy(target: string, onRequest: (path: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      onRequest(req.url ?? '');
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
-      fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' })
-        .then(async (answer) => {
-          const body = Buffer.from(await answer.arrayBuffer());
-          const out: Record<string, string | string[]> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
-          const cookies = answer.headers.getSetCookie();
-          if (cookies.length) out['set-cookie'] = cookies;
-          res.writeHead(answer.status, out).end(body);
-        })
-        .catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 interface EmulatorState {
   accounts: Record<string, { account_id: string; email_address: string | null; last_name: string }>;
