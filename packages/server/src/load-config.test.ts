@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { SIGN_IN_ERAS } from '@cocalc-embed/protocol';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
 import { createLogger } from './logger.js';
@@ -24,6 +25,17 @@ describe('loadConfig', () => {
     assert.equal(config.breakerCooldownMs, 2_000);
     assert.equal(config.breakerMaxCooldownMs, 30_000);
     assert.match(config.dataDir, /\/data$/);
+  });
+
+  it('COCALC_SIGN_IN takes every sign-in era the protocol defines, and names them when given another', () => {
+    for (const era of SIGN_IN_ERAS) assert.equal(loadConfig({ COCALC_API_KEY: key(), COCALC_SIGN_IN: era }).signIn, era);
+    assert.throws(
+      () => loadConfig({ COCALC_API_KEY: key(), COCALC_SIGN_IN: 'cookie' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.variables.includes('COCALC_SIGN_IN') &&
+        ['auto', ...SIGN_IN_ERAS].every((era) => error.message.includes(era)),
+    );
   });
 
   it('store settings: SQLite unless a postgres:// URL is given; migrations at start unless manual; a bad URL is named, never echoed', () => {

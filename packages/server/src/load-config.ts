@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isValidUuid, normalizeCocalcUrl, PROJECT_NAME_PATTERN, type SignInEra } from '@cocalc-embed/protocol';
+import { isValidUuid, normalizeCocalcUrl, PROJECT_NAME_PATTERN, SIGN_IN_ERAS, type SignInEra } from '@cocalc-embed/protocol';
 import type { ApiGeneration } from './cocalc-api.js';
 import { ConfigError } from './config-error.js';
 import type { LogLevel } from './logger.js';
@@ -250,7 +250,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     apiKeyAuth: oneOf('COCALC_API_KEY_AUTH', ['basic', 'bearer'] as const, 'basic'),
     v1Form: flag('COCALC_API_V1_FORM', false),
     api: oneOf('COCALC_API', ['auto', 'v1', 'modern'] as const, 'auto'),
-    signIn: oneOf('COCALC_SIGN_IN', ['auto', 'url', 'impersonate'] as const, 'auto'),
+    // The eras come from the protocol's one list, so a new era needs no edit here.
+    signIn: oneOf<'auto' | SignInEra>('COCALC_SIGN_IN', ['auto', ...SIGN_IN_ERAS], 'auto'),
     dataDir: resolve(get('COCALC_EMBED_DATA_DIR') ?? defaultDataDir()),
     databaseUrl,
     migrate: oneOf('COCALC_EMBED_MIGRATE', ['on-start', 'manual'] as const, 'on-start'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningEmulator } from '@cocalc-embed/emulator';
-import { SESSION_TTL_SECONDS, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
+import { DEFAULT_SIGN_IN_ERA, SESSION_TTL_SECONDS, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
 import { startHarness, type Harness } from './test-support/harness.js';
 import { mintReady } from './test-support/mint-ready.js';
 import { GENERATIONS, startTestEmulator } from './test-support/upstream.js';
@@ -63,5 +63,7 @@ describe('sign-in lifetime tables', () => {
   it('name every era and generation, with CoCalc\'s constants', () => {
     assert.deepEqual(SESSION_TTL_SECONDS, { url: TWELVE_HOURS, impersonate: TWELVE_HOURS });
     assert.deepEqual(TOKEN_TTL_SECONDS, { v1: TWELVE_HOURS, modern: 2 * TWELVE_HOURS });
+    // API v1 servers have no /auth/impersonate; current CoCalc signs in through it.
+    assert.deepEqual(DEFAULT_SIGN_IN_ERA, { v1: 'url', modern: 'impersonate' });
   });
 });

@@ -23,3 +23,9 @@ export const SESSION_TTL_SECONDS: Readonly<Record<SignInEra, number>> = { url: 1
 export function grantSeconds(tokenTtlSeconds: number, era: SignInEra): number {
   return Math.min(tokenTtlSeconds, SESSION_TTL_SECONDS[era]);
 }
+
+/**
+ * The sign-in era `COCALC_SIGN_IN=auto` picks for each detected API generation: API v1 servers only
+ * know `?auth_token=` on the URL; current CoCalc signs in through `/auth/impersonate`.
+ */
+export const DEFAULT_SIGN_IN_ERA: Readonly<Record<ApiGeneration, SignInEra>> = { v1: 'url', modern: 'impersonate' };

@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { ProjectRefusedError } from './project-refused-error.js';
 import { Provisioner, type Provisioned } from './provisioner.js';
 import { SingleFlight } from './single-flight.js';
-import { grantSeconds, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
+import { DEFAULT_SIGN_IN_ERA, grantSeconds, TOKEN_TTL_SECONDS } from './sign-in-lifetime.js';
 import { readTemplateFolder, type TemplateSource } from './template-source.js';
 import { UpstreamError } from './upstream-error.js';
 import { UpstreamTransport } from './upstream-transport.js';
@@ -172,8 +172,7 @@ export class TokenService {
   /** The sign-in era the element must use: configured, or v1 ⇒ `url`, modern ⇒ `impersonate`. */
   async signInEra(): Promise<SignInEra> {
     if (this.config.signIn !== 'auto') return this.config.signIn;
-    const api = await this.api();
-    return api.generation === 'v1' ? 'url' : 'impersonate';
+    return DEFAULT_SIGN_IN_ERA[(await this.api()).generation];
   }
 
   /** Which stored project a request maps to (see README "Projects"). */
