@@ -19,41 +19,31 @@ import { build } from 'esbuild';
 const PORT = 8002;
 const fake = createFakeCocalc();
 
-register();
+register(); // before the imports below: the workspace packages export TypeScript source
+const { startEmulator } = await import('@cocalc-embed/emulator');
+const { loadConfig, startServer } = await import('@cocalc-embed/server');
 const tmp = mkdtempSync(join(tmpdir(), 'element-wtr-'));
 const pairs = {};
-const emulatorModule = await import('@cocalc-embed/emulator');
-const serverModule = await import('@cocalc-embed/server');
-const available = typeof emulatorModule.startEmulator === 'function' && typeof serverModule.startServer === 'function';
-for (const generation of available ? ['classic', 'modern'] : []) {
-  const emulator = await emulatorModule.startEmulator({
+for (const generation of ['classic', 'modern']) {
+  const emulator = await startEmulator({
     port: 0,
     dataDir: join(tmp, `emulator-${generation}`),
     devHttpOrigins: [`http://localhost:${PORT}`],
     generation,
   });
-  const dataDir = join(tmp, `server-${generation}`);
   // Generous per-user/IP limits: every test mints as the same user from one address.
-  const config = serverModule.loadConfig?.({
+  const config = loadConfig({
     COCALC_URL: emulator.url,
     COCALC_API_KEY: emulator.apiKey,
-    COCALC_EMBED_DATA_DIR: dataDir,
+    COCALC_EMBED_DATA_DIR: join(tmp, `server-${generation}`),
     PORT: '0',
     COCALC_EMBED_RATE_USER_PER_MIN: '100000',
     COCALC_EMBED_RATE_USER_BURST: '100000',
     COCALC_EMBED_RATE_IP_PER_MIN: '100000',
     COCALC_EMBED_RATE_IP_BURST: '100000',
   });
-  const server = await serverModule.startServer({
-    port: 0,
-    host: '127.0.0.1',
-    cocalcUrl: emulator.url,
-    apiKey: emulator.apiKey,
-    dataDir,
-    authenticate: async () => ({ userId: 'wtr-user' }),
-    ...(config ? { config } : {}),
-    ...(serverModule.silentLogger ? { logger: serverModule.silentLogger } : {}),
-  });
+  // No logger: the server's default is silent.
+  const server = await startServer({ config, port: 0, host: '127.0.0.1', authenticate: async () => ({ userId: 'wtr-user' }) });
   pairs[generation] = { emulator, server };
 }
 
@@ -143,9 +133,8 @@ export default {
       if (path === '/__pairs') {
         ctx.set('content-type', 'application/json');
         ctx.body = JSON.stringify({
-          available,
-          classic: { cocalcUrl: pairs.classic?.emulator.url, tokenRequests: proxyCounts.classic },
-          modern: { cocalcUrl: pairs.modern?.emulator.url, tokenRequests: proxyCounts.modern },
+          classic: { cocalcUrl: pairs.classic.emulator.url, tokenRequests: proxyCounts.classic },
+          modern: { cocalcUrl: pairs.modern.emulator.url, tokenRequests: proxyCounts.modern },
         });
         return;
       }

@@ -4,7 +4,8 @@ import { DEFAULT_TOKEN_ENDPOINT, type CocalcError } from '@cocalc-embed/protocol
 import { styles } from './cocalc-notebook.styles.js';
 import { CocalcFilesChangeEvent } from './events/cocalc-files-change-event.js';
 import { CocalcStateChangeEvent } from './events/cocalc-state-change-event.js';
-import { fileName, NotebookSession } from './notebook-session.js';
+import { fileName } from './file-name.js';
+import { NotebookSession } from './notebook-session.js';
 import { NotebookState, STATE_ANNOUNCEMENTS } from './notebook-state.js';
 import type { TokenBroker } from './token-broker.js';
 import type { TokenProvider } from './token-provider.js';
@@ -171,7 +172,7 @@ export class CocalcNotebookElement extends LitElement {
    * `reload()`, renewal, or re-insertion); rejects when that session fails or the element is removed.
    */
   get ready(): Promise<KioskController> {
-    return this.#session.readyDeferred.promise;
+    return this.#session.ready;
   }
 
   /**

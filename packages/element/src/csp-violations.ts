@@ -27,6 +27,17 @@ export function watchCspViolations(doc: Document, cocalcUrl: () => string | unde
 }
 
 /**
+ * {@link watchCspViolations} for an element, into a list kept on the element under
+ * {@link CSP_BLOCKED_URLS} (created once, kept across re-insertions): a registered symbol rather
+ * than a property, so it is not API, yet the separately bundled diagnose() finds it.
+ */
+export function recordCspViolations(element: Element, cocalcUrl: () => string | undefined): () => void {
+  const host = element as unknown as Record<symbol, string[] | undefined>;
+  if (!Object.hasOwn(host, CSP_BLOCKED_URLS)) Object.defineProperty(host, CSP_BLOCKED_URLS, { value: [] });
+  return watchCspViolations(element.ownerDocument, cocalcUrl, host[CSP_BLOCKED_URLS]!);
+}
+
+/**
  * URLs under `cocalcUrl` that this page's Content-Security-Policy blocked so far: `recorded` (from
  * {@link watchCspViolations}) plus the browser's buffered `csp-violation` reports, read through a
  * short-lived ReportingObserver where there is one.

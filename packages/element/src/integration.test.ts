@@ -8,7 +8,6 @@ import { TokenBroker } from './token-broker.js';
 import { frames, nextEvent, recordStates, sleep, waitForState } from './test-helpers.js';
 
 interface Pairs {
-  available: boolean;
   classic: { cocalcUrl: string; tokenRequests: number };
   modern: { cocalcUrl: string; tokenRequests: number };
 }
@@ -30,10 +29,6 @@ async function until(condition: () => boolean | Promise<boolean>, ms = 10_000): 
 describe('<cocalc-notebook> with the emulator and the token server', function () {
   this.timeout(30_000);
 
-  before(async () => {
-    const info = await pairs();
-    if (!info.available) throw new Error('the WTR config did not start the emulator and token server');
-  });
   afterEach(async () => {
     await controls('classic', { upstream: 'ok', expireTokens: false, apiLatencyMs: 0 });
     await controls('modern', { upstream: 'ok', expireTokens: false, apiLatencyMs: 0, reloadMidRequest: false });

@@ -1,4 +1,5 @@
 import { CocalcError } from '@cocalc-embed/protocol';
+import { fileName } from './file-name.js';
 
 /**
  * The kiosk iframe's `sandbox` tokens: scripts and same-origin (CoCalc is an app with cookies),
@@ -34,6 +35,15 @@ export function kioskAllow(origin: string): string {
     throw new CocalcError('INVALID_ARGUMENT', `The kiosk origin ${JSON.stringify(origin)} is not an http(s) origin.`, { details: { field: 'origin' } });
   }
   return KIOSK_PERMISSIONS.map((feature) => `${feature} ${serialised}`).join('; ');
+}
+
+/**
+ * The kiosk frame's `title` for `path`: assistive technology announces a frame by its title, so it
+ * names the file shown and follows `path` when that changes.
+ */
+export function kioskFrameTitle(path: string): string {
+  const name = fileName(path);
+  return name ? `CoCalc: ${name}` : 'CoCalc';
 }
 
 /**

@@ -33,6 +33,17 @@ test('the event classes construct in Node (no DOM needed)', async () => {
   assert.equal(event.bubbles && event.composed, true);
 });
 
+test('the element constructs in Node, as server rendering does, and starts idle', async () => {
+  // Lit's Node build brings a minimal HTMLElement; the element and its session must construct on
+  // it without a DOM and on Node 20 (no Promise.withResolvers), so nothing browser-only may run
+  // in the constructor.
+  const { CocalcNotebookElement, NotebookState } = await import('../src/index.js');
+  const element = new CocalcNotebookElement();
+  assert.equal(element.state, NotebookState.IDLE);
+  assert.equal(element.controller, undefined);
+  assert.deepEqual(element.openFiles, []);
+});
+
 test('the lit-free bundle imports in Node without touching window', async () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   // Build into a temp folder so the test does not depend on a previous build:bundle run.
