@@ -7,11 +7,18 @@ import type { KioskController } from '@cocalc-embed/controller';
  * rejects it and hands out a fresh one at once, so a settled outcome never answers for a later
  * session.
  *
- * The promise is made when first needed, not with the element: server rendering constructs
- * elements in Node, and Node 20 has no `Promise.withResolvers` (every browser the element supports has it).
+ * The promise is made when first needed, not with the element, so an element nobody awaits never
+ * carries one. It is built by hand rather than with `Promise.withResolvers`, which Node 20 lacks:
+ * server rendering constructs elements (and may read `ready`) in Node.
  */
+interface Resolvers {
+  readonly promise: Promise<KioskController>;
+  readonly resolve: (controller: KioskController) => void;
+  readonly reject: (reason: Error) => void;
+}
+
 export class ReadyPromise {
-  #current: PromiseWithResolvers<KioskController> | undefined;
+  #current: Resolvers | undefined;
   #resolved = false;
 
   /** The promise callers get now. */
@@ -36,12 +43,14 @@ export class ReadyPromise {
     if (this.#resolved) this.#replace();
   }
 
-  #pending(): PromiseWithResolvers<KioskController> {
+  #pending(): Resolvers {
     if (!this.#current) {
-      this.#current = Promise.withResolvers<KioskController>();
+      let settle!: Omit<Resolvers, 'promise'>;
+      const promise = new Promise<KioskController>((resolve, reject) => (settle = { resolve, reject }));
       // Handled here: a session that fails while nobody awaits `ready` must not show up as an
       // unhandled rejection on the page.
-      this.#current.promise.catch(() => undefined);
+      promise.catch(() => undefined);
+      this.#current = { promise, ...settle };
     }
     return this.#current;
   }

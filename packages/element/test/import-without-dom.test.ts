@@ -35,13 +35,16 @@ test('the event classes construct in Node (no DOM needed)', async () => {
 
 test('the element constructs in Node, as server rendering does, and starts idle', async () => {
   // Lit's Node build brings a minimal HTMLElement; the element and its session must construct on
-  // it without a DOM and on Node 20 (no Promise.withResolvers), so nothing browser-only may run
-  // in the constructor.
+  // it without a DOM and on Node 20, so nothing browser-only may run in the constructor, and
+  // `ready` is a plain pending promise there.
   const { CocalcNotebookElement, NotebookState } = await import('../src/index.js');
   const element = new CocalcNotebookElement();
   assert.equal(element.state, NotebookState.IDLE);
   assert.equal(element.controller, undefined);
   assert.deepEqual(element.openFiles, []);
+  assert.ok(element.ready instanceof Promise);
+  const pending = Symbol('pending');
+  assert.equal(await Promise.race([element.ready, Promise.resolve(pending)]), pending, 'ready waits for a kiosk that never started');
 });
 
 test('the lit-free bundle imports in Node without touching window', async () => {
