@@ -552,6 +552,25 @@ describe('<cocalc-notebook>', () => {
       expect((await fakeState()).tokenRequests['ok']).to.equal(1);
     });
 
+    it('lazy changed to eager while waiting: loads at once, and nearing the viewport later starts nothing again', async () => {
+      const wrapper = await fixture<HTMLDivElement>(html`<div style="height: 200px; overflow: auto">
+        <div style="height: 5000px"></div>
+        <cocalc-notebook loading="lazy" path="lazy.md" token-endpoint="/fake/token/ok" .tokenBroker=${fastBroker()}></cocalc-notebook>
+      </div>`);
+      const el = wrapper.querySelector('cocalc-notebook')!;
+      await sleep(200);
+      expect(el.state).to.equal('idle');
+      el.loading = 'eager';
+      await waitForState(el, 'ready');
+      const states = recordStates(el);
+      el.scrollIntoView();
+      await sleep(500);
+      expect(states, 'the session must not restart when the element comes into view').to.deep.equal([]);
+      expect(el.state).to.equal('ready');
+      expect(frames(el)).to.have.length(1);
+      expect((await fakeState()).tokenRequests['ok']).to.equal(1);
+    });
+
     it('click: shows a facade button and mints nothing until it is clicked', async () => {
       const el = await fixture<CocalcNotebookElement>(
         html`<cocalc-notebook loading="click" path="lab/one.ipynb" token-endpoint="/fake/token/ok" .tokenBroker=${fastBroker()}></cocalc-notebook>`,

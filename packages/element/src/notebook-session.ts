@@ -98,10 +98,13 @@ export class NotebookSession implements ReactiveController {
   /** Starts now, on intersection, or on click, as `loading` says. */
   arm(): void {
     const host = this.#host;
-    if (host.state !== NotebookState.IDLE || host.loading === 'click') return; // the facade button starts a click
+    if (host.state !== NotebookState.IDLE) return;
+    // A `loading` change while idle re-arms: the wait for the viewport of an earlier `lazy` must
+    // end, or it would start the session a second time when the element comes into view.
+    this.#unobserve();
+    if (host.loading === 'click') return; // the facade button starts it
     const start = (): void => void this.mount('initial');
     if (host.loading !== 'lazy') return start();
-    this.#unobserve();
     this.#stopWaiting = onNearViewport(host, start);
   }
 
