@@ -55,7 +55,6 @@ const foreign = await startStaticServer();
 register();
 const dataDir = mkdtempSync(join(tmpdir(), 'controller-wtr-'));
 const { startEmulator } = await import('@cocalc-embed/emulator');
-if (typeof startEmulator !== 'function') throw new Error('@cocalc-embed/emulator does not export startEmulator yet');
 const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [`http://localhost:${PORT}`], generation: 'classic' });
 const { accountId } = await emulator.admin.createAccount({ email: 'controller-test@example.test', firstName: 'Con', lastName: 'Troller' });
 const { projectId } = await emulator.admin.createProject({ ownerAccountId: accountId, title: 'controller tests' });
@@ -96,14 +95,12 @@ const fixturePlugin = {
     }
     if (context.path === '/__emulator-controls' && context.method === 'POST') {
       const body = await readBody(context.req);
-      const values = body === 'reset' ? emulator.controls.set(DEFAULTS) : emulator.controls.set(JSON.parse(body));
+      const values = body === 'reset' ? emulator.controls.reset() : emulator.controls.set(JSON.parse(body));
       return { type: 'json', body: JSON.stringify(values) };
     }
     return undefined;
   },
 };
-
-const DEFAULTS = { latencyMs: 0, dropReplies: 0, neverReady: false, reloadMidRequest: false };
 
 function readBody(req) {
   return new Promise((resolve, reject) => {

@@ -15,8 +15,12 @@ import { chromium } from 'playwright';
 import { startEmulator } from '@cocalc-embed/emulator';
 import type { BenchWindow } from './bench-page.js';
 
-const STATUS_CALLS = 300;
+/** Status round trips: ROUNDS rounds of PER_ROUND calls each, controller and bare interleaved. */
+const ROUNDS = 30;
+const PER_ROUND = 20;
 const LOADS = 15;
+/** The whole browser part; it takes well under a minute when the kiosk answers. */
+const RUN_DEADLINE_MS = 240_000;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,7 +28,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Prints one figure; a figure that is not a finite number is a broken run, not a result. */
 function emit(metric: string, value: number, unit: string): void {
+  if (!Number.isFinite(value)) throw new Error(`controller bench: ${metric} is ${value}`);
   console.log(JSON.stringify({ metric, value: Math.round(value * 1000) / 1000, unit }));
 }
 
@@ -58,12 +64,20 @@ const page = createServer((req, res) => {
   else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/bench.js"></script>');
 });
 await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-const pageOrigin = `http://127.0.0.1:${(page.address() as { port: number }).port}`;
+// The page must be same-site with the kiosk (http://localhost:<port>): the `url`-era sign-in
+// cookie is SameSite=Lax over http, and every engine refuses it in a cross-site frame, so a page
+// on 127.0.0.1 leaves the kiosk signed out for good. Another port is still another origin.
+const pageOrigin = `http://localhost:${(page.address() as { port: number }).port}`;
 const emulator = await startEmulator({ port: 0, dataDir, devHttpOrigins: [pageOrigin], generation: 'classic' });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS],
-});
+if (new URL(emulator.url).origin === pageOrigin) throw new Error('the bench page must be on another origin than the kiosk');
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+// Every step in the page has its own deadline; this one catches whatever is left (a page that
+// never answers `evaluate`), so a broken run fails loudly instead of hanging.
+const watchdog = setTimeout(() => {
+  console.error(`controller bench: no result within ${RUN_DEADLINE_MS} ms; giving up`);
+  process.exit(1);
+}, RUN_DEADLINE_MS);
+watchdog.unref();
 try {
   const { accountId } = await emulator.admin.createAccount({ email: 'bench@example.test' });
   const { projectId } = await emulator.admin.createProject({ ownerAccountId: accountId, title: 'bench' });
@@ -79,8 +93,8 @@ try {
 
   // Round trips: controller vs bare postMessage, interleaved in rounds to share machine noise.
   const rtt = (await tab.evaluate(
-    ([origin, signIn, url, n]) => (window as unknown as BenchWindow).bench.rtt(origin, signIn, url, n),
-    [kioskOrigin, signInUrl, kioskUrl, STATUS_CALLS] as const,
+    ([origin, signIn, url, rounds, perRound]) => (window as unknown as BenchWindow).bench.rtt(origin, signIn, url, rounds, perRound),
+    [kioskOrigin, signInUrl, kioskUrl, ROUNDS, PER_ROUND] as const,
   )) as { controller: number[]; raw: number[] };
   const controllerMedian = median(rtt.controller);
   const rawMedian = median(rtt.raw);
@@ -103,6 +117,7 @@ try {
   emit('controller.ready_after_listener.median_ms', median(gaps), 'ms');
   emit('controller.ready_after_listener.max_ms', Math.max(...gaps), 'ms');
 } finally {
+  clearTimeout(watchdog);
   await browser.close();
   await emulator.close();
   page.close();

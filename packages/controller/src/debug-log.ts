@@ -31,8 +31,12 @@ export class DebugLog {
   readonly #buffer: KioskDebugEntry[] = [];
   #start = 0;
 
+  readonly #capacity: number;
+
   /** @param capacity entries kept; the oldest are overwritten. */
-  constructor(readonly capacity = 200) {}
+  constructor(capacity = 200) {
+    this.#capacity = capacity;
+  }
 
   /** Appends an entry (redacted and truncated). */
   add(kind: KioskDebugEntry['kind'], text: string): void {
@@ -42,10 +46,10 @@ export class DebugLog {
       kind,
       text: clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean,
     });
-    if (this.#buffer.length < this.capacity) this.#buffer.push(entry);
+    if (this.#buffer.length < this.#capacity) this.#buffer.push(entry);
     else {
       this.#buffer[this.#start] = entry;
-      this.#start = (this.#start + 1) % this.capacity;
+      this.#start = (this.#start + 1) % this.#capacity;
     }
   }
 

@@ -3,7 +3,7 @@ export class Deferred<T> {
   /** The promise. */
   readonly promise: Promise<T>;
   /** True once resolved or rejected. */
-  settled = false;
+  #settled = false;
   #resolveFn!: (value: T) => void;
   #rejectFn!: (reason: unknown) => void;
 
@@ -18,15 +18,15 @@ export class Deferred<T> {
 
   /** Resolves unless already settled. */
   resolve(value: T): void {
-    if (this.settled) return;
-    this.settled = true;
+    if (this.#settled) return;
+    this.#settled = true;
     this.#resolveFn(value);
   }
 
   /** Rejects unless already settled. */
   reject(reason: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
+    if (this.#settled) return;
+    this.#settled = true;
     this.#rejectFn(reason);
   }
 }

@@ -1,7 +1,9 @@
 import type { CocalcErrorCode, KioskAction, KioskReply, KioskRequest, StatusReply } from '@cocalc-embed/protocol';
+import type { CallOptions } from './call-options.js';
 import { Deferred } from './deferred.js';
 import { KioskFileOpenedEvent } from './events/kiosk-file-opened-event.js';
 import { KioskFileOpenEvent } from './events/kiosk-file-open-event.js';
+import { callTimeout, type ResolvedKioskControllerOptions } from './kiosk-controller-options.js';
 import { toKioskStatus } from './kiosk-status.js';
 
 /** One call, from the moment it is made until it settles. */
@@ -25,10 +27,14 @@ export interface Call {
 }
 
 /** What a new call may say beyond its kind and timeout. */
-export type CallInit = Partial<Pick<Call, 'projectId' | 'path' | 'ackTimeout' | 'onAck' | 'forgets' | 'signal'>>;
+export type CallInit = Partial<Pick<Call, 'projectId' | 'path' | 'ackTimeout' | 'onAck' | 'forgets'>>;
 
-/** A new call; `internal` ones (the controller's re-opens) may be rejected without anyone listening. */
-export function createCall(kind: KioskAction, timeout: number, init: CallInit, internal = false): Call {
+/**
+ * A new call of `kind`: its timeout from the call's options, else the controller's default for
+ * that action. `internal` ones (the controller's re-opens) may be rejected without anyone listening.
+ */
+export function createCall(kind: KioskAction, options: CallOptions, defaults: ResolvedKioskControllerOptions, init: CallInit, internal = false): Call {
+  const timeout = callTimeout(options.timeout, defaults[ACTIONS[kind].timeout]);
   return {
     kind,
     projectId: init.projectId ?? '',
@@ -36,7 +42,7 @@ export function createCall(kind: KioskAction, timeout: number, init: CallInit, i
     timeout,
     ackTimeout: init.ackTimeout ?? timeout,
     deferred: new Deferred<unknown>(internal),
-    signal: init.signal,
+    signal: options.signal,
     onAck: init.onAck,
     forgets: init.forgets,
     acked: false,

@@ -44,14 +44,14 @@ export class KioskChannel {
   /** Queues `call` (or settles it at once: aborted, queue full) and sends it when its turn comes. */
   submit(call: Call): void {
     const signal = call.signal;
-    if (signal?.aborted) return this.settle(call, abortedError(signal));
+    if (signal?.aborted) return this.#settle(call, abortedError(signal));
     if (!this.#queue.push(call)) {
-      return this.settle(call, new CocalcError('QUEUE_FULL', `At most ${this.#queue.capacity} calls may wait for the kiosk`));
+      return this.#settle(call, new CocalcError('QUEUE_FULL', `At most ${this.#queue.capacity} calls may wait for the kiosk`));
     }
     if (signal) {
       const onAbort = (): void => {
         const error = abortedError(signal);
-        if (this.#queue.remove(call)) this.settle(call, error);
+        if (this.#queue.remove(call)) this.#settle(call, error);
         else this.#failInFlight(call, error);
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -75,7 +75,7 @@ export class KioskChannel {
     this.#inFlight = call;
     if (!this.#link.post(spec.request(call))) {
       this.#inFlight = undefined;
-      this.settle(call, new CocalcError('NOT_READY', 'The kiosk iframe has no window (removed from the document?)'));
+      this.#settle(call, new CocalcError('NOT_READY', 'The kiosk iframe has no window (removed from the document?)'));
       return this.pump();
     }
     const fail = (code: CocalcError['code'], message: string) => () => this.#failInFlight(call, new CocalcError(code, message));
@@ -127,17 +127,17 @@ export class KioskChannel {
       return true;
     }
     this.#inFlight = undefined;
-    if (match === 'resolve') this.settle(call, undefined, spec.done(this.#effects, call, reply));
+    if (match === 'resolve') this.#settle(call, undefined, spec.done(this.#effects, call, reply));
     else {
       const mesg = 'mesg' in reply ? String(reply.mesg) : '';
-      this.settle(call, new CocalcError('REMOTE_ERROR', `CoCalc refused ${call.kind}: ${mesg}`, { details: { mesg } }));
+      this.#settle(call, new CocalcError('REMOTE_ERROR', `CoCalc refused ${call.kind}: ${mesg}`, { details: { mesg } }));
     }
     this.pump();
     return true;
   }
 
   /** Settles a call once: clears its timers and abort listener. */
-  settle(call: Call, error: CocalcError | undefined, value?: unknown): void {
+  #settle(call: Call, error: CocalcError | undefined, value?: unknown): void {
     for (const timer of call.timers) this.#timers.clear(timer);
     call.timers = [];
     call.removeAbortListener?.();
@@ -150,7 +150,7 @@ export class KioskChannel {
 
   /** Rejects every one of `calls` with `error`. */
   settleAll(calls: readonly Call[], error: CocalcError): void {
-    for (const call of calls) this.settle(call, error);
+    for (const call of calls) this.#settle(call, error);
   }
 
   #matches(call: Call | undefined, reply: KioskReply): boolean {
@@ -161,7 +161,7 @@ export class KioskChannel {
   #failInFlight(call: Call, error: CocalcError): void {
     if (this.#inFlight !== call) return;
     this.#inFlight = undefined;
-    this.settle(call, error);
+    this.#settle(call, error);
     // Replies of an acked call name it, so they cannot be mistaken for another call's; everything
     // else (status/closeall done, validation errors) could, so wait for it a while.
     if (!call.acked) {

@@ -14,6 +14,7 @@ import { createStats, type MutableKioskStats } from './kiosk-stats.js';
 import { MessageGate } from './message-gate.js';
 import { StatusProbes } from './status-probes.js';
 import type { Timers } from './timers.js';
+import { DocumentGenerations } from './document-generations.js';
 import { isKioskDocument, kioskDocumentComplete } from './kiosk-document.js';
 
 /** What the connection tells the controller. */
@@ -25,20 +26,18 @@ export interface ConnectionHost {
 
 /**
  * Readiness of the kiosk in one iframe and everything it posts: `status` probes (a burst, then
- * back-off) from connect and after every `load` until the first valid status reply, telling a
- * reload from the `load` of the document that already answered (below), the
- * ready timeout, and the intake of messages — exact origin and source, a rate limit, validation —
- * which it hands to the {@link KioskChannel}. Nothing is posted to a frame that does not show a
- * kiosk document, and every post names the kiosk origin.
- *
- * How a reload is told from the `load` of the document that already answered, and the limits of
- * that, is explained in the controller's README ("Which document answered").
+ * back-off) from connect and after every `load` that starts a new document
+ * ({@link DocumentGenerations}) until the first valid status reply, the ready timeout, and the
+ * intake of messages — exact origin and source, a rate limit, validation — which it hands to the
+ * {@link KioskChannel}. Nothing is posted to a frame that does not show a kiosk document, and
+ * every post names the kiosk origin. Its life ends with {@link destroy}.
  */
 export class KioskConnection {
   state: KioskControllerState = 'connecting';
-  readyDeferred = new Deferred<void>(true);
-  generation = 1;
   readonly counters: MutableKioskStats = createStats();
+  #ready = new Deferred<void>(true);
+  /** Aborted by destroy(): removes every listener the connection added. */
+  readonly #listeners = new AbortController();
   readonly #iframe: HTMLIFrameElement;
   readonly #options: ResolvedKioskControllerOptions;
   readonly #host: ConnectionHost;
@@ -47,12 +46,9 @@ export class KioskConnection {
   readonly #probes: StatusProbes;
   #channel!: KioskChannel;
   #readyTimer: number | undefined;
+  readonly #documents: DocumentGenerations;
   /** Set by a reload after ready: the desired files must be re-opened on the next ready. */
   #reopenPending = false;
-  /** Whether the kiosk document now in the frame has fired its `load`. */
-  #kioskLoaded: boolean;
-  /** The ready connection was made before its document's `load`: that load is not a reload. */
-  #readyBeforeLoad = false;
 
   constructor(iframe: HTMLIFrameElement, options: ResolvedKioskControllerOptions, host: ConnectionHost, timers: Timers, log: DebugLog | undefined) {
     this.#iframe = iframe;
@@ -62,17 +58,26 @@ export class KioskConnection {
     this.#log = log;
     this.#probes = new StatusProbes(options.probe, timers, {
       connecting: () => this.state === 'connecting',
-      showsKiosk: () => this.showsKiosk(),
+      showsKiosk: () => this.#showsKiosk(),
       post: (request) => this.post(request),
       settled: () => this.#channel.pump(),
     });
-    this.#kioskLoaded = this.showsKiosk() && kioskDocumentComplete(iframe);
+    this.#documents = new DocumentGenerations(this.#showsKiosk() && kioskDocumentComplete(iframe));
   }
 
-  /** Starts listening and probing through `signal`'s lifetime; replies go to `channel`. */
-  start(channel: KioskChannel, signal: AbortSignal): void {
+  /**
+   * Resolves when the current connection answered its first status probe; a fresh promise after
+   * each reload. Rejects with READY_TIMEOUT (state 'failed') or DESTROYED.
+   */
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+
+  /** Starts listening and probing until {@link destroy}; replies go to `channel`. */
+  start(channel: KioskChannel): void {
     this.#channel = channel;
     const iframe = this.#iframe;
+    const signal = this.#listeners.signal;
     const gate = new MessageGate(iframe, this.#options.origin, this.#options, this.counters, {
       awaits: (reply) => this.#awaits(reply),
       reply: (reply) => this.#onReply(reply),
@@ -82,18 +87,13 @@ export class KioskConnection {
     (iframe.ownerDocument.defaultView ?? window).addEventListener('message', (event) => gate.receive(event), { signal });
     iframe.addEventListener('load', () => this.#onLoad(), { signal });
     this.debug('info', `connect origin=${this.#options.origin} src=${iframe.src}`);
-    this.connect();
+    this.#connect();
   }
 
   /** Whether the channel may send: ready, probe answers settled, and the frame shows the kiosk. */
   canSend(): boolean {
     // A kiosk that navigated to something else (its `load`, coming, starts a new connection): wait.
-    return this.state === 'ready' && !this.#probes.settling && (!this.#iframe.contentWindow || this.showsKiosk());
-  }
-
-  /** Whether the frame shows a document we may post to (see isKioskDocument). */
-  showsKiosk(): boolean {
-    return isKioskDocument(this.#iframe, this.#options.origin);
+    return this.state === 'ready' && !this.#probes.settling && (!this.#iframe.contentWindow || this.#showsKiosk());
   }
 
   post(request: KioskRequest): boolean {
@@ -105,55 +105,70 @@ export class KioskConnection {
     return true;
   }
 
-  /** (Re)starts readiness with a fresh ready timeout. */
-  connect(): void {
-    this.#setState('connecting');
-    this.#timers.clear(this.#readyTimer);
-    this.#readyTimer = this.#timers.later(() => this.#onReadyTimeout(), this.#options.readyTimeout);
-    this.#probes.restart();
+  /** Re-probes after a READY_TIMEOUT (state 'failed' → 'connecting'); no-op in any other state. */
+  reconnect(): void {
+    if (this.state !== 'failed') return;
+    this.#ready = new Deferred<void>(true);
+    this.#connect();
   }
 
-  /** Stops everything (the controller cleared the timers and listeners); state `destroyed`. */
-  close(error: CocalcError): void {
+  /**
+   * Idempotent. Removes every listener and timer, stops waiting for an abandoned request's late
+   * reply, and rejects `ready` and every pending call with `error`; state `destroyed`.
+   */
+  destroy(error: CocalcError): void {
+    if (this.state === 'destroyed') return;
+    this.#listeners.abort();
+    this.#timers.clearAll();
+    this.#channel.forgetZombie();
+    const pending = this.#channel.takePending();
     this.#readyTimer = undefined;
     this.#probes.stop();
     this.#probes.dropSettle();
-    this.readyDeferred.reject(error);
+    this.#ready.reject(error);
     this.#setState('destroyed');
+    this.#channel.settleAll(pending, error);
   }
 
   debug(kind: KioskDebugEntry['kind'], text: string): void {
     this.#log?.add(kind, text);
   }
 
+  /** Whether the frame shows a document we may post to (see isKioskDocument). */
+  #showsKiosk(): boolean {
+    return isKioskDocument(this.#iframe, this.#options.origin);
+  }
+
+  /** (Re)starts readiness with a fresh ready timeout. */
+  #connect(): void {
+    this.#setState('connecting');
+    this.#timers.clear(this.#readyTimer);
+    this.#readyTimer = this.#timers.later(() => this.#onReadyTimeout(), this.#options.readyTimeout);
+    this.#probes.restart();
+  }
+
   #onLoad(): void {
     if (this.state === 'destroyed') return;
-    const kioskDocument = this.showsKiosk();
-    if (this.state === 'ready' && this.#readyBeforeLoad && kioskDocument) {
-      // The document that already answered has finished loading: same connection, nothing to do.
-      this.#readyBeforeLoad = false;
-      this.#kioskLoaded = true;
-      this.debug('info', `iframe load of the document that already answered (generation ${this.generation})`);
-      return;
-    }
-    this.#readyBeforeLoad = false;
-    this.#kioskLoaded = kioskDocument;
-    this.generation++;
     const wasReady = this.state === 'ready';
-    this.debug('info', `iframe load, generation ${this.generation}${wasReady ? ' (reload)' : ''}`);
+    const documents = this.#documents;
+    if (!documents.load(wasReady, this.#showsKiosk())) {
+      // The document that already answered has finished loading: same connection, nothing to do.
+      return this.debug('info', `iframe load of the document that already answered (generation ${documents.current})`);
+    }
+    this.debug('info', `iframe load, generation ${documents.current}${wasReady ? ' (reload)' : ''}`);
     // Anything expected from the previous document is stale now.
     this.#probes.dropSettle();
     this.#channel.forgetZombie();
     if (wasReady) {
       this.#reopenPending = true;
       this.#channel.settleAll(this.#channel.takePending(), new CocalcError('RELOADED', 'The kiosk reloaded while the call was pending'));
-      this.readyDeferred = new Deferred<void>(true);
-      this.#host.dispatchEvent(new KioskReloadEvent(this.generation));
-      if (this.state === 'ready') this.connect(); // unless a listener destroyed us
+      this.#ready = new Deferred<void>(true);
+      this.#host.dispatchEvent(new KioskReloadEvent(documents.current));
+      if (this.state === 'ready') this.#connect(); // unless a listener destroyed us
     } else if (this.state === 'failed') {
       // A new document is a new chance: probe again with a fresh ready timeout.
-      this.readyDeferred = new Deferred<void>(true);
-      this.connect();
+      this.#ready = new Deferred<void>(true);
+      this.#connect();
     } else {
       // Still connecting (e.g. a sign-in reload before the first ready): keep the overall ready
       // timeout, restart the fast probes for the new document. Queued calls keep waiting.
@@ -164,15 +179,15 @@ export class KioskConnection {
   #becomeReady(): void {
     this.#timers.clear(this.#readyTimer);
     this.#readyTimer = undefined;
-    this.#readyBeforeLoad = !this.#kioskLoaded;
+    const beforeLoad = this.#documents.answered();
     const reconnected = this.#reopenPending;
     // Hold user calls for the late answers to earlier probes BEFORE anyone hears 'ready': a
     // listener that calls open() at once would otherwise be sent into the stream of probe answers.
     this.#probes.firstAnswer();
     this.#setState('ready');
-    this.debug('state', `ready (generation ${this.generation}, ${this.#probes.sent} probes${this.#readyBeforeLoad ? ', before load' : ''})`);
-    this.readyDeferred.resolve();
-    this.#host.dispatchEvent(new KioskReadyEvent(this.generation, reconnected));
+    this.debug('state', `ready (generation ${this.#documents.current}, ${this.#probes.sent} probes${beforeLoad ? ', before load' : ''})`);
+    this.#ready.resolve();
+    this.#host.dispatchEvent(new KioskReadyEvent(this.#documents.current, reconnected));
     if (this.state !== 'ready') return;
     if (this.#reopenPending) {
       this.#reopenPending = false;
@@ -191,7 +206,7 @@ export class KioskConnection {
       { details: { probes: this.#probes.sent } },
     );
     this.#setState('failed');
-    this.readyDeferred.reject(error);
+    this.#ready.reject(error);
     this.#channel.settleAll(this.#channel.drainQueue(), error);
     this.#host.dispatchEvent(new KioskErrorEvent(error));
   }

@@ -46,7 +46,7 @@ export interface ResolvedKioskControllerOptions {
  * `new URL(origin).origin` for http(s) origins; throws INVALID_ARGUMENT otherwise. `"null"` (an
  * opaque origin) is refused: it would match every sandboxed frame (docs/threat-model.md#opaque-origins).
  */
-export function normalizeOrigin(origin: unknown): string {
+function normalizeOrigin(origin: unknown): string {
   if (typeof origin !== 'string' || origin.trim() === '' || origin.trim() === 'null') {
     throw invalid('origin', `must be an http(s) origin (got ${JSON.stringify(String(origin))})`);
   }

@@ -1,8 +1,7 @@
-import { assertProjectPath, CocalcError, isValidUuid, type KioskAction } from '@cocalc-embed/protocol';
+import { assertProjectPath, CocalcError, isValidUuid } from '@cocalc-embed/protocol';
 import { DebugLog, type KioskDebugEntry } from './debug-log.js';
-import { Deferred } from './deferred.js';
-import { KioskErrorEvent } from './events/kiosk-error-event.js';
-import { ACTIONS, createCall, type Call, type CallInit } from './kiosk-actions.js';
+import { DesiredFiles } from './desired-files.js';
+import { createCall, type Call } from './kiosk-actions.js';
 import { KioskChannel } from './kiosk-channel.js';
 import { KioskConnection } from './kiosk-connection.js';
 import type { KioskControllerEventMap } from './kiosk-controller-event-map.js';
@@ -61,12 +60,10 @@ export class KioskController extends EventTarget {
   readonly origin: string;
 
   readonly #options: ResolvedKioskControllerOptions;
-  readonly #listeners = new AbortController();
-  readonly #timers = new Timers();
   readonly #log: DebugLog | undefined;
   readonly #connection: KioskConnection;
   readonly #channel: KioskChannel;
-  readonly #desired: DesiredFile[] = [];
+  readonly #desired: DesiredFiles;
 
   private constructor(iframe: HTMLIFrameElement, options: ResolvedKioskControllerOptions) {
     super();
@@ -74,15 +71,22 @@ export class KioskController extends EventTarget {
     this.origin = options.origin;
     this.#options = options;
     this.#log = options.debug ? new DebugLog(200) : undefined;
+    const dispatchEvent = (event: Event): boolean => this.dispatchEvent(event);
+    const timers = new Timers(); // shared, so that destroy() clears every one at once
+    this.#desired = new DesiredFiles({
+      dispatchEvent,
+      openCall: (file) => createCall('open', {}, options, { ...file, ackTimeout: options.openAckTimeout }, true),
+      pushFront: (calls) => this.#channel.pushFront(calls),
+    });
     // What the connection and the actions may do to the controller, without making it public.
     const hooks = {
-      dispatchEvent: (event: Event) => this.dispatchEvent(event),
-      closed: (call: Call) => this.#closed(call),
-      reopen: () => void this.#reopen('reload'),
+      dispatchEvent,
+      closed: (call: Call) => this.#desired.closed(call),
+      reopen: () => void this.#desired.reopen('reload'),
     };
-    this.#connection = new KioskConnection(iframe, options, hooks, this.#timers, this.#log);
-    this.#channel = new KioskChannel(options.maxQueue, this.#connection, this.#timers, hooks);
-    this.#connection.start(this.#channel, this.#listeners.signal);
+    this.#connection = new KioskConnection(iframe, options, hooks, timers, this.#log);
+    this.#channel = new KioskChannel(options.maxQueue, this.#connection, timers, hooks);
+    this.#connection.start(this.#channel);
   }
 
   /** Current lifecycle state. */
@@ -95,12 +99,12 @@ export class KioskController extends EventTarget {
    * each reload. Rejects with READY_TIMEOUT (state 'failed') or DESTROYED.
    */
   get ready(): Promise<void> {
-    return this.#connection.readyDeferred.promise;
+    return this.#connection.ready;
   }
 
   /** Files that should be open (maintained by open/close/closeAll), oldest first; re-opened after a kiosk reload. */
   get desiredFiles(): ReadonlyArray<DesiredFile> {
-    return Object.freeze(this.#desired.map((file) => Object.freeze({ ...file })));
+    return this.#desired.snapshot();
   }
 
   /** Counters for diagnostics: messages accepted and rejected by origin/source/shape/rate. A snapshot. */
@@ -125,15 +129,14 @@ export class KioskController extends EventTarget {
     const projectId = options.projectId.toLowerCase();
     const timeout = callTimeout(options.timeout, this.#options.openTimeout);
     const ackTimeout = callTimeout(options.ackTimeout, this.#options.openAckTimeout, 'ackTimeout');
-    const call = this.#call('open', { ...options, timeout }, { projectId, path, ackTimeout, onAck: options.onAck });
+    const call = createCall('open', { ...options, timeout }, this.#options, { projectId, path, ackTimeout, onAck: options.onAck });
     this.#refuse();
-    const same = (file: DesiredFile): boolean => file.projectId === projectId && file.path === path;
-    this.#forget(same);
-    this.#desired.push({ projectId, path });
+    const file = { projectId, path };
+    this.#desired.add(file);
     try {
       return (await this.#send(call)) as { projectId: string; path: string };
     } catch (error) {
-      if (!CocalcError.is(error, 'RELOADED') && !CocalcError.is(error, 'DESTROYED')) this.#forget(same);
+      if (!CocalcError.is(error, 'RELOADED') && !CocalcError.is(error, 'DESTROYED')) this.#desired.remove(file);
       throw error;
     }
   }
@@ -152,45 +155,32 @@ export class KioskController extends EventTarget {
       throw new CocalcError('INVALID_ARGUMENT', 'projectId must be a UUID', { details: { field: 'projectId' } });
     }
     const forgets = (file: DesiredFile): boolean => file.path === path && (projectId === undefined || file.projectId === projectId);
-    await this.#send(this.#call('closeall', options, { forgets }));
+    await this.#send(createCall('closeall', options, this.#options, { forgets }));
   }
 
   /** Closes every file and project tab (`closeall`) and forgets all desired files. */
   async closeAll(options: CallOptions = {}): Promise<void> {
-    await this.#send(this.#call('closeall', options, { forgets: () => true }));
+    await this.#send(createCall('closeall', options, this.#options, { forgets: () => true }));
   }
 
   /** Asks the kiosk for its connection state and open files. */
   async status(options: CallOptions = {}): Promise<KioskStatus> {
-    return (await this.#send(this.#call('status', options, {}))) as KioskStatus;
+    return (await this.#send(createCall('status', options, this.#options, {}))) as KioskStatus;
   }
 
   /** Re-probes after a READY_TIMEOUT (state 'failed' → 'connecting'); no-op in any other state. */
   reconnect(): void {
-    if (this.state !== 'failed') return;
-    this.#connection.readyDeferred = new Deferred<void>(true);
-    this.#connection.connect();
+    this.#connection.reconnect();
   }
 
   /** Idempotent. Removes every listener and timer and rejects everything pending with DESTROYED. Works before ready. */
   destroy(): void {
-    if (this.state === 'destroyed') return;
-    this.#listeners.abort();
-    this.#timers.clearAll();
-    this.#channel.forgetZombie();
-    const pending = this.#channel.takePending();
-    this.#connection.close(destroyedError());
-    this.#channel.settleAll(pending, destroyedError());
+    if (this.state !== 'destroyed') this.#connection.destroy(destroyedError());
   }
 
   /** Bounded debug log (only with `debug: true`, otherwise empty), oldest first; tokens redacted. */
   debugLog(): readonly KioskDebugEntry[] {
     return this.#log ? this.#log.entries() : Object.freeze([]);
-  }
-
-  /** A call of `kind`, its timeout from the options or the action's default. */
-  #call(kind: KioskAction, options: CallOptions, init: CallInit, internal = false): Call {
-    return createCall(kind, callTimeout(options.timeout, this.#options[ACTIONS[kind].timeout]), { ...init, signal: options.signal }, internal);
   }
 
   /** Throws when the controller cannot take calls now; calls made while connecting wait. */
@@ -204,35 +194,6 @@ export class KioskController extends EventTarget {
     this.#refuse();
     this.#channel.submit(call);
     return call.deferred.promise;
-  }
-
-  /** The effect of a successful `closeall`: forget what it closed, re-open the rest in order. */
-  #closed(call: Call): Promise<unknown> {
-    this.#forget(call.forgets ?? (() => false));
-    return this.#reopen('close');
-  }
-
-  /** Drops the desired files `drop` picks. */
-  #forget(drop: (file: DesiredFile) => boolean): void {
-    for (let i = this.#desired.length; i-- > 0; ) if (drop(this.#desired[i]!)) this.#desired.splice(i, 1);
-  }
-
-  /** Queues internal opens of every desired file at the front; failures become `error` events. */
-  #reopen(reason: 'reload' | 'close'): Promise<unknown> {
-    const calls = this.#desired.map((file) => this.#call('open', {}, { ...file, ackTimeout: this.#options.openAckTimeout }, true));
-    for (const call of calls) {
-      call.deferred.promise.catch((error: CocalcError) => {
-        if (error.code === 'RELOADED' || error.code === 'DESTROYED') return;
-        this.#forget((file) => file.projectId === call.projectId && file.path === call.path);
-        const wrapped = new CocalcError(error.code, `Re-opening ${call.path} after a ${reason} failed: ${error.message}`, {
-          cause: error,
-          details: { ...error.details, projectId: call.projectId, path: call.path, reason },
-        });
-        this.dispatchEvent(new KioskErrorEvent(wrapped));
-      });
-    }
-    this.#channel.pushFront(calls);
-    return Promise.allSettled(calls.map((call) => call.deferred.promise));
   }
 }
 

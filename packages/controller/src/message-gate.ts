@@ -18,23 +18,32 @@ export interface GateHandlers {
  * counted in `counters`. The O(1) checks come first, so a flood from other windows costs almost nothing.
  */
 export class MessageGate {
+  readonly #iframe: HTMLIFrameElement;
+  readonly #origin: string;
+  readonly #counters: MutableKioskStats;
+  readonly #handlers: GateHandlers;
   readonly #limiter: RateLimiter;
 
   constructor(
-    readonly iframe: HTMLIFrameElement,
-    readonly origin: string,
+    iframe: HTMLIFrameElement,
+    origin: string,
     rate: { readonly rateLimit: number; readonly rateBurst: number },
-    readonly counters: MutableKioskStats,
-    readonly handlers: GateHandlers,
+    counters: MutableKioskStats,
+    handlers: GateHandlers,
   ) {
+    this.#iframe = iframe;
+    this.#origin = origin;
+    this.#counters = counters;
+    this.#handlers = handlers;
     this.#limiter = new RateLimiter(rate.rateLimit, rate.rateBurst);
   }
 
   /** Handles one `message` event of the host window. */
   receive(event: MessageEvent): void {
-    const { counters, handlers } = this;
-    if (event.origin !== this.origin) return void counters.rejectedOrigin++;
-    const source = this.iframe.contentWindow;
+    const counters = this.#counters;
+    const handlers = this.#handlers;
+    if (event.origin !== this.#origin) return void counters.rejectedOrigin++;
+    const source = this.#iframe.contentWindow;
     if (source === null || event.source !== source) return void counters.rejectedSource++;
     const data: unknown = event.data;
     if (!this.#limiter.tryTake()) {

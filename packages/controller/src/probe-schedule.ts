@@ -18,7 +18,7 @@ export interface ProbeOptions {
 }
 
 /** Defaults of {@link ProbeOptions}. */
-export const DEFAULT_PROBE_OPTIONS: Readonly<Required<ProbeOptions>> = Object.freeze({
+const DEFAULT_PROBE_OPTIONS: Readonly<Required<ProbeOptions>> = Object.freeze({
   initialDelay: 50,
   maxDelay: 1_000,
   factor: 1.5,

@@ -6,9 +6,10 @@
  */
 export class RateLimiter {
   /** Tokens added per second. */
-  readonly ratePerSecond: number;
+  readonly #ratePerSecond: number;
   /** Bucket size: how many messages may arrive at once after a quiet period. */
-  readonly burst: number;
+  readonly #burst: number;
+  readonly #now: () => number;
   #tokens: number;
   #last: number;
 
@@ -17,29 +18,25 @@ export class RateLimiter {
    * @param burst bucket size, default 100
    * @param now clock in ms; injectable for tests
    */
-  constructor(ratePerSecond = 50, burst = 100, private readonly now: () => number = () => performance.now()) {
+  constructor(ratePerSecond = 50, burst = 100, now: () => number = () => performance.now()) {
     if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError('RateLimiter needs ratePerSecond > 0 and burst >= 1');
-    this.ratePerSecond = ratePerSecond;
-    this.burst = burst;
+    this.#ratePerSecond = ratePerSecond;
+    this.#burst = burst;
+    this.#now = now;
     this.#tokens = burst;
     this.#last = now();
   }
 
   /** Takes one token; `false` when the bucket is empty (the message should be dropped). */
   tryTake(): boolean {
-    const now = this.now();
+    const now = this.#now();
     const elapsed = now - this.#last;
     this.#last = now;
-    if (elapsed > 0) this.#tokens = Math.min(this.burst, this.#tokens + (elapsed * this.ratePerSecond) / 1000);
+    if (elapsed > 0) this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed * this.#ratePerSecond) / 1000);
     if (this.#tokens >= 1) {
       this.#tokens -= 1;
       return true;
     }
     return false;
-  }
-
-  /** Tokens currently available (fractional), for diagnostics and tests. */
-  get available(): number {
-    return this.#tokens;
   }
 }

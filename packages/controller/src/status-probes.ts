@@ -28,7 +28,7 @@ export interface ProbeLink {
 export class StatusProbes {
   /** Probes posted, and answers seen, since the last restart. */
   sent = 0;
-  answered = 0;
+  #answered = 0;
   readonly #schedule: ProbeSchedule;
   readonly #timers: Timers;
   readonly #link: ProbeLink;
@@ -50,7 +50,7 @@ export class StatusProbes {
   restart(): void {
     this.stop();
     this.#schedule.reset();
-    this.sent = this.answered = 0;
+    this.sent = this.#answered = 0;
     this.#probe();
   }
 
@@ -63,28 +63,28 @@ export class StatusProbes {
   /** The first answer arrived: stop, and settle if other probes are still out. */
   firstAnswer(): void {
     this.stop();
-    this.answered++;
-    if (this.answered < this.sent) this.#settleTimer = this.#timers.later(() => this.endSettle(), PROBE_SETTLE_MS);
+    this.#answered++;
+    if (this.#answered < this.sent) this.#settleTimer = this.#timers.later(() => this.#endSettle(), PROBE_SETTLE_MS);
   }
 
   /** A late answer while settling: done when all are in, else wait a little longer. */
   lateAnswer(): void {
-    this.answered++;
-    if (this.answered >= this.sent) return this.endSettle();
+    this.#answered++;
+    if (this.#answered >= this.sent) return this.#endSettle();
     this.#timers.clear(this.#settleTimer);
-    this.#settleTimer = this.#timers.later(() => this.endSettle(), PROBE_SETTLE_MS);
-  }
-
-  /** Ends the settle and lets user calls go. */
-  endSettle(): void {
-    this.dropSettle();
-    this.#link.settled();
+    this.#settleTimer = this.#timers.later(() => this.#endSettle(), PROBE_SETTLE_MS);
   }
 
   /** Ends the settle without letting anything go (the document is gone). */
   dropSettle(): void {
     this.#timers.clear(this.#settleTimer);
     this.#settleTimer = undefined;
+  }
+
+  /** Ends the settle and lets user calls go. */
+  #endSettle(): void {
+    this.dropSettle();
+    this.#link.settled();
   }
 
   #probe(): void {
