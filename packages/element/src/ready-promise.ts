@@ -1,5 +1,12 @@
 import type { KioskController } from '@cocalc-embed/controller';
 
+/** One pending `ready` promise with its settle functions. */
+interface Resolvers {
+  readonly promise: Promise<KioskController>;
+  readonly resolve: (controller: KioskController) => void;
+  readonly reject: (reason: Error) => void;
+}
+
 /**
  * The element's `ready` promise, across the sessions of one element. Callers waiting while the
  * element starts over (Retry, `reload()`, renewal) keep their promise and get the new kiosk. Once
@@ -11,12 +18,6 @@ import type { KioskController } from '@cocalc-embed/controller';
  * carries one. It is built by hand rather than with `Promise.withResolvers`, which Node 20 lacks:
  * server rendering constructs elements (and may read `ready`) in Node.
  */
-interface Resolvers {
-  readonly promise: Promise<KioskController>;
-  readonly resolve: (controller: KioskController) => void;
-  readonly reject: (reason: Error) => void;
-}
-
 export class ReadyPromise {
   #current: Resolvers | undefined;
   #resolved = false;
