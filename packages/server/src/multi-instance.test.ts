@@ -1,48 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
 import { startEmulator, type RunningEmulator } from '@cocalc-embed/emulator';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './test-support/throwaway-postgres.js';
 import { startRecordingProxy } from './test-support/recording-proxy.js';
+import { CREATING_CALLS, readEmulatorState, startBackendProcess, type EmulatorState } from './test-support/backend-process.js';
 
 // The emulator, one PostgreSQL and two `cocalc-embed serve` processes, as behind a load balancer.
 
-const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CREATING = /auth\/sign-up|create_account|projects\/create|create_project|collaborators\/add|add_collaborator/;
 const HEADERS = { 'content-type': 'application/json', [TOKEN_REQUEST_HEADER]: '1', 'sec-fetch-site': 'same-origin' };
 const FIRST_WAVE = Array.from({ length: 50 }, (_, n) => `s${n + 1}`);
 const SECOND_WAVE = Array.from({ length: 30 }, (_, n) => `k${n + 1}`);
-
-interface EmulatorState {
-  accounts: Record<string, { account_id: string; email_address: string | null; last_name: string }>;
-  projects: Record<string, { project_id: string; title: string; users: Record<string, string> }>;
-}
-
-
-/** Starts `cocalc-embed serve` as its own process; resolves once it listens. */
-function startBackend(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: PACKAGE,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (chunk) => (err += chunk));
-  return new Promise((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolveUrl({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`backend exited early (${code}): ${err.slice(0, 500)}`)));
-  });
-}
 
 async function login(url: string, user: string): Promise<string> {
   const res = await fetch(`${url}/api/demo/login`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ user }) });
@@ -71,7 +43,7 @@ async function visit(url: string, cookie: string): Promise<Outcome> {
 }
 
 function ours(emuDir: string, users: readonly string[]): { accounts: EmulatorState['accounts'][string][]; projects: EmulatorState['projects'][string][] } {
-  const state = JSON.parse(readFileSync(join(emuDir, 'state.json'), 'utf8')) as EmulatorState;
+  const state = readEmulatorState(emuDir);
   const names = new Set(users);
   return {
     accounts: Object.values(state.accounts).filter((a) => a.email_address?.endsWith('@users.cocalc-embed.invalid') && names.has(a.last_name)),
@@ -133,8 +105,8 @@ describe('two backend instances on one PostgreSQL, behind a load balancer', () =
     const tapB = await startRecordingProxy(emu.url, () => {});
     taps.push(tapA, tapB);
     // Start one after the other: the first applies the migrations, the second finds them done.
-    const first = await startBackend({ ...env, COCALC_API_URL: tapA.url });
-    const second = await startBackend({ ...env, COCALC_API_URL: tapB.url });
+    const first = await startBackendProcess({ ...env, COCALC_API_URL: tapA.url });
+    const second = await startBackendProcess({ ...env, COCALC_API_URL: tapB.url });
     children.push(first.child, second.child);
     [a, b, childA] = [first.url, second.url, first.child];
   });
@@ -168,7 +140,7 @@ describe('two backend instances on one PostgreSQL, behind a load balancer', () =
     let creations = 0;
     let killedMidCreation = false;
     killA = (path) => {
-      if (!CREATING.test(path) || ++creations !== 4) return;
+      if (!CREATING_CALLS.test(path) || ++creations !== 4) return;
       // CoCalc gets this call and carries it out; its answer reaches nobody.
       killedMidCreation = true;
       childA.kill('SIGKILL');

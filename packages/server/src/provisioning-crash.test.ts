@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TOKEN_REQUEST_HEADER } from '@cocalc-embed/protocol';
 import { startEmulator } from '@cocalc-embed/emulator';
 import { GENERATIONS } from './test-support/upstream.js';
 import { startRecordingProxy } from './test-support/recording-proxy.js';
+import { CREATING_CALLS, readEmulatorState, startBackendProcess } from './test-support/backend-process.js';
 
-const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USERS = ['u1', 'u2', 'u3', 'u4'];
 const PROJECTS = [undefined, 'lab'];
 /**
@@ -18,32 +16,6 @@ const PROJECTS = [undefined, 'lab'];
  * collaborator) is in flight: CoCalc then does the work but the answer reaches nobody.
  */
 const KILL_AT_CREATION = [1, 2, 3, 5, 7, 9, 12];
-const CREATING = /create_account|auth\/sign-up|create_project|projects\/create|add_collaborator|collaborators\/add/;
-
-
-interface EmulatorState {
-  accounts: Record<string, { account_id: string; email_address: string | null; last_name: string }>;
-  projects: Record<string, { project_id: string; title: string; users: Record<string, string> }>;
-}
-
-/** Starts `cocalc-embed serve` as its own process; resolves its URL once it listens. */
-function startBackend(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: PACKAGE,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.resume();
-  return new Promise((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolveUrl({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`backend exited early (${code})`)));
-  });
-}
 
 /** Asks for every user's tokens until each got one, or the backend is gone. Returns how many got one. */
 async function visitAll(url: string): Promise<number> {
@@ -75,7 +47,7 @@ for (const generation of GENERATIONS) {
       let onCreation: (() => void) | undefined;
       let creations = 0;
       const proxy = await startRecordingProxy(emu.url, (path) => {
-        if (CREATING.test(path)) {
+        if (CREATING_CALLS.test(path)) {
           creations += 1;
           onCreation?.();
         }
@@ -98,7 +70,7 @@ for (const generation of GENERATIONS) {
       try {
         let killed = 0;
         for (const n of KILL_AT_CREATION) {
-          const { child, url } = await startBackend(env);
+          const { child, url } = await startBackendProcess(env);
           const exited = new Promise((r) => child.once('exit', r));
           creations = 0;
           onCreation = () => {
@@ -115,14 +87,14 @@ for (const generation of GENERATIONS) {
           await visits;
         }
         assert.ok(killed >= 3, `the backend was killed mid-creation ${killed} times`);
-        const { child, url } = await startBackend(env);
+        const { child, url } = await startBackendProcess(env);
         try {
           assert.equal(await visitAll(url), USERS.length * PROJECTS.length, 'every visit gets its token in the end');
         } finally {
           child.kill('SIGKILL');
         }
 
-        const state = JSON.parse(readFileSync(join(emuDir, 'state.json'), 'utf8')) as EmulatorState;
+        const state = readEmulatorState(emuDir);
         const ours = Object.values(state.accounts).filter((a) => a.email_address?.endsWith('@users.cocalc-embed.invalid'));
         for (const user of USERS) {
           assert.equal(ours.filter((a) => a.last_name === user).length, 1, `exactly one account for ${user}`);
