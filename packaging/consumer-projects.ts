@@ -2,7 +2,6 @@
 // packed tarballs, install it with npm (timed), and run processes that are always cleaned up.
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { publicPackages, REPO_DIR, TARBALL_DIR } from './public-packages.js';
@@ -62,18 +61,6 @@ export async function run(dir: string, command: string, args: string[], env: Nod
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
   }
-}
-
-/** A free TCP port on 127.0.0.1 (for servers whose URL must be known before they start). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A child process in its own process group, its output kept, with a way to wait for a line. */

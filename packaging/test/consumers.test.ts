@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/browsers.mjs';
-import { freePort, npmInstall, prepareProject, run, start, type Running } from '../consumer-projects.js';
+import { freePort } from '../../scripts/browsers.mjs';
+import { npmInstall, prepareProject, run, start, type Running } from '../consumer-projects.js';
 import { publicPackages, REPO_DIR, TARBALL_DIR } from '../public-packages.js';
 import { execFileSync } from 'node:child_process';
 
