@@ -537,12 +537,17 @@ describe('<cocalc-notebook>', () => {
   });
 
   describe('loading modes', () => {
-    it('lazy: an off-screen element mints nothing until it nears the viewport', async () => {
+    /** A `lazy` element far below the fold of a scrolling box. */
+    async function offscreenLazyNotebook(): Promise<CocalcNotebookElement> {
       const wrapper = await fixture<HTMLDivElement>(html`<div style="height: 200px; overflow: auto">
         <div style="height: 5000px"></div>
         <cocalc-notebook loading="lazy" path="lazy.md" token-endpoint="/fake/token/ok" .tokenBroker=${fastBroker()}></cocalc-notebook>
       </div>`);
-      const el = wrapper.querySelector('cocalc-notebook')!;
+      return wrapper.querySelector('cocalc-notebook')!;
+    }
+
+    it('lazy: an off-screen element mints nothing until it nears the viewport', async () => {
+      const el = await offscreenLazyNotebook();
       await sleep(400);
       expect(el.state).to.equal('idle');
       expect(frames(el)).to.have.length(0);
@@ -553,11 +558,7 @@ describe('<cocalc-notebook>', () => {
     });
 
     it('lazy changed to eager while waiting: loads at once, and nearing the viewport later starts nothing again', async () => {
-      const wrapper = await fixture<HTMLDivElement>(html`<div style="height: 200px; overflow: auto">
-        <div style="height: 5000px"></div>
-        <cocalc-notebook loading="lazy" path="lazy.md" token-endpoint="/fake/token/ok" .tokenBroker=${fastBroker()}></cocalc-notebook>
-      </div>`);
-      const el = wrapper.querySelector('cocalc-notebook')!;
+      const el = await offscreenLazyNotebook();
       await sleep(200);
       expect(el.state).to.equal('idle');
       el.loading = 'eager';
