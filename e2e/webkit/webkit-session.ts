@@ -19,29 +19,73 @@ export type WebKitBrowser = WebdriverIO.Browser;
 // deprecated (in favour of BiDi ones) are the right ones here: keep their notices out of the log.
 process.env.DISABLE_WEBDRIVERIO_DEPRECATION_WARNINGS = 'true';
 
+/** A session normally starts in about 2 s; one that has not started in this long never will. */
+const SESSION_START_TIMEOUT_MS = 20_000;
+
+/**
+ * The worker's WebKitWebDriver, and fresh browser sessions on it. Rarely (once in about 80
+ * sessions over this machine's full runs) the driver accepts `POST /session` but never gets
+ * MiniBrowser going, and the request hangs until the socket drops a minute later. That is the
+ * test rig failing before any test step ran, so the driver (with whatever it half started) is
+ * replaced and the session asked for once more; a second failure fails the test. Nothing a test
+ * does is retried.
+ */
+class WebKitDrivers {
+  #driver: ReturnType<typeof startWebKitDriver> | undefined;
+
+  /** A new session with `capabilities`, on a driver started when first needed. */
+  async newSession(capabilities: WebdriverIO.Capabilities): Promise<WebKitBrowser> {
+    try {
+      return await this.#session(capabilities);
+    } catch (error) {
+      console.error(`WebKit: no browser session (${String(error)}); restarting WebKitWebDriver and asking once more`);
+      await this.stop();
+      return this.#session(capabilities);
+    }
+  }
+
+  /** Stops the driver, its X server and every browser it started. */
+  async stop(): Promise<void> {
+    const driver = this.#driver;
+    this.#driver = undefined;
+    if (driver) await (await driver.catch(() => undefined))?.stop();
+  }
+
+  async #session(capabilities: WebdriverIO.Capabilities): Promise<WebKitBrowser> {
+    this.#driver ??= startWebKitDriver({ hosts: HOST_ADDRESSES });
+    const { port } = await this.#driver;
+    const session = remote({ hostname: '127.0.0.1', port, path: '/', logLevel: 'error', connectionRetryCount: 0, capabilities });
+    // Bounded here rather than with connectionRetryTimeout, which would bound every later command
+    // too. A session that starts after all is ended with its driver by stop().
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`session not started after ${SESSION_START_TIMEOUT_MS} ms`)), SESSION_START_TIMEOUT_MS);
+    });
+    session.catch(() => undefined); // a session that fails after the timeout has nobody to tell
+    try {
+      return await Promise.race([session, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 export const test = base.extend<
   { wd: WebKitBrowser; webkitOptions: Parameters<typeof webkitCapabilities>[0] },
-  { webkitDriver: Awaited<ReturnType<typeof startWebKitDriver>> }
+  { webkitDriver: WebKitDrivers }
 >({
   webkitDriver: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none
     async ({}, use) => {
-      const driver = await startWebKitDriver({ hosts: HOST_ADDRESSES });
-      await use(driver);
-      await driver.stop();
+      const drivers = new WebKitDrivers();
+      await use(drivers);
+      await drivers.stop();
     },
     { scope: 'worker' },
   ],
   webkitOptions: [{}, { option: true }],
   wd: async ({ webkitDriver, webkitOptions }, use) => {
-    const wd = await remote({
-      hostname: '127.0.0.1',
-      port: webkitDriver.port,
-      path: '/',
-      logLevel: 'error',
-      connectionRetryCount: 0,
-      capabilities: webkitCapabilities(webkitOptions) as WebdriverIO.Capabilities,
-    });
+    const wd = await webkitDriver.newSession(webkitCapabilities(webkitOptions) as WebdriverIO.Capabilities);
     await wd.setTimeout({ script: 30_000, pageLoad: 60_000 });
     try {
       await use(wd);
